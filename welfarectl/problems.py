@@ -77,7 +77,7 @@ class Problem:
         return template.format(**dict(self.params))
 
     def sort_key(self) -> tuple:
-        return (*self.location.sort_key(), self.code)
+        return (*self.location.sort_key(), self.code, repr(self.params))
 
     def as_dict(self, lang: str = "en") -> dict:
         loc = self.location
@@ -169,7 +169,7 @@ _define("wrong-type", "error", "Value of the wrong type",
         "yes/no). Dates are written as YYYY-MM-DD; text that looks like a number or a yes/no can be "
         "put in quotes.",
         "{field}: expected {expected}, found {found}",
-        "{field}: atteso {expected_it}, trovato {found}")
+        "{field}: atteso {expected_it}, trovato {found_it}")
 _define("invalid-value", "error", "Invalid value",
         "The value has the right type but breaks the field's rule (a pattern, a range, a length).",
         "{field}: {detail}",
@@ -304,3 +304,15 @@ _define("unknown-survey-company", "warning", "Survey answer from an unknown comp
         "Survey responses name the member company of the respondent; this one names no member company.",
         "company '{company}' is not a member company",
         "l'impresa '{company}' non è un'impresa aderente")
+
+
+def render_catalogue_markdown() -> str:
+    """docs/problems.md: every problem code, for the people who must fix them."""
+    lines = ["# Problem codes", "",
+             "Generated from `welfarectl/problems.py` by `python tools/make_docs.py`; "
+             "`welfarectl problems CODE` prints the same. Errors make `validate` exit 1; warnings "
+             "only with `--strict`.", ""]
+    for kind in CATALOGUE.values():
+        lines += [f"## `{kind.code}`", "", f"**{kind.title}** ({kind.severity})", "", kind.description, "",
+                  f"- message: {kind.message_en}", f"- messaggio: {kind.message_it}", ""]
+    return "\n".join(lines)

@@ -1,0 +1,18 @@
+"""Regenerate the files derived from the code: docs/problems.md and the sample's JSON Schemas.
+
+    python tools/make_docs.py
+"""
+
+from pathlib import Path
+
+from welfarectl.output import write_text_atomic
+from welfarectl.problems import render_catalogue_markdown
+from welfarectl.schema import write_schemas
+
+ROOT = Path(__file__).resolve().parent.parent
+
+if __name__ == "__main__":
+    write_text_atomic(ROOT / "docs" / "problems.md", render_catalogue_markdown())
+    for path in write_schemas(ROOT):
+        print(path.relative_to(ROOT))
+    print("docs/problems.md")

@@ -1,0 +1,169 @@
+"""The `welfarectl` command: each command parses its options, makes one library call, prints
+through `console`, and returns an exit code (0 fine, 1 problems in the data, 2 usage).
+
+Heavy libraries (pydantic, ReportLab, calamine) are imported inside commands so `--help` is fast.
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import console
+
+app = typer.Typer(
+    name="welfarectl",
+    help="Run a territorial corporate-welfare network from plain files: check the catalogue and "
+    "the employee workbooks, issue cards, publish the booklet and the report.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class Lang(str, enum.Enum):
+    en = "en"
+    it = "it"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: text for people, json for CI.")]
+LangOption = Annotated[
+    Optional[Lang],
+    typer.Option("--lang", help="Language of messages (default: Italian when LANG starts with 'it')."),
+]
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path,
+        typer.Option("--directory", "-C", help="Run as if started in DIR (the network directory).",
+                     file_okay=False, metavar="DIR"),
+    ] = Path("."),
+) -> None:
+    ctx.obj = directory
+
+
+def _network_dir(ctx: typer.Context) -> Path:
+    from .network import is_network_dir
+
+    root: Path = ctx.obj
+    if not is_network_dir(root):
+        console.print_error(f"{root.resolve()} is not a network directory (no catalogue/ folder); "
+                            "use -C DIR or `welfarectl init DIR`")
+        raise typer.Exit(2)
+    return root
+
+
+def _load(ctx: typer.Context):
+    from .network import load_network
+
+    return load_network(_network_dir(ctx))
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    *,
+    format: FormatOption = Format.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    lang: LangOption = None,
+) -> None:
+    """Check the catalogue, the workbooks and the survey; list every problem with its location.
+
+    Exit 0 when there is no error (warnings allowed unless --strict), 1 when there are errors.
+    """
+    from .problems import has_errors
+
+    language = console.detect_lang(lang.value if lang else None)
+    _, problems = _load(ctx)
+    if format is Format.json:
+        console.print_json(console.problems_as_json(problems, language))
+    else:
+        console.print_problems(problems, language)
+    failed = has_errors(problems) or (strict and bool(problems))
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def stats(ctx: typer.Context, *, format: FormatOption = Format.text, lang: LangOption = None) -> None:
+    """Print the network's figures: organisations, companies, employees, services, workshops, survey."""
+    from .problems import has_errors
+    from .stats import LABELS, compute_stats
+
+    language = console.detect_lang(lang.value if lang else None)
+    network, problems = _load(ctx)
+    figures = compute_stats(network)
+    if format is Format.json:
+        console.print_json(figures)
+    else:
+        label = 1 if language == "it" else 0
+        console.print_table([(LABELS[key][label], f"{value:,}".replace(",", ".") if language == "it" else f"{value:,}")
+                             for key, value in figures.items()], ("", ""))
+    if has_errors(problems):
+        console.print_error(f"the network has errors ({console.summary(problems, 'en')}); run `welfarectl validate`")
+        raise typer.Exit(1)
+
+
+@app.command("problems")
+def problems_(
+    code: Annotated[Optional[str], typer.Argument(help="A problem code to explain, e.g. unknown-reference.")] = None,
+) -> None:
+    """List the problem codes validate can report, or explain one."""
+    import difflib
+
+    from .problems import CATALOGUE
+
+    if code is None:
+        console.print_table([(k.code, k.severity, k.title) for k in CATALOGUE.values()], ("code", "severity", "title"))
+        return
+    kind = CATALOGUE.get(code)
+    if kind is None:
+        close = difflib.get_close_matches(code, list(CATALOGUE), n=1)
+        hint = f"; did you mean {close[0]}?" if close else "; `welfarectl problems` lists them"
+        console.print_error(f"no problem has the code '{code}'{hint}")
+        raise typer.Exit(2)
+    console.print_text(f"{kind.code} ({kind.severity}): {kind.title}\n\n{kind.description}\n\n"
+                       f"message: {kind.message_en}\nmessaggio: {kind.message_it}")
+
+
+class FileKind(str, enum.Enum):
+    network = "network"
+    organisations = "organisations"
+    services = "services"
+    workshops = "workshops"
+
+
+@app.command()
+def schema(kind: Annotated[FileKind, typer.Argument(help="Which catalogue file's schema to print.")]) -> None:
+    """Print the JSON Schema of a catalogue file, for editors with a YAML language server."""
+    from .schema import render_schema
+
+    typer.echo(render_schema(kind.value), nl=False)
+
+
+@app.command()
+def init(directory: Annotated[Path, typer.Argument(help="Where to create the network (new or empty).")]) -> None:
+    """Create a new, minimal, valid network in DIRECTORY."""
+    from .skeleton import NotEmpty, create_network
+
+    try:
+        create_network(directory)
+    except NotEmpty as exc:
+        console.print_error(str(exc))
+        raise typer.Exit(2) from None
+    console.print_text(f"created a new network in {directory}; next: welfarectl -C {directory} validate")
+
+
+def main() -> None:
+    app()

@@ -1,10 +1,13 @@
-"""Regenerate the files derived from the code: docs/problems.md and the sample's JSON Schemas.
+"""Regenerate the files derived from the code: docs/problems.md, docs/formats.md and the
+sample's JSON Schemas.
 
     python tools/make_docs.py
 """
 
 from pathlib import Path
 
+from welfarectl.catalogue import load_catalogue
+from welfarectl.formats import render_formats
 from welfarectl.output import write_text_atomic
 from welfarectl.problems import render_catalogue_markdown
 from welfarectl.schema import write_schemas
@@ -16,3 +19,6 @@ if __name__ == "__main__":
     for path in write_schemas(ROOT):
         print(path.relative_to(ROOT))
     print("docs/problems.md")
+    catalogue, _ = load_catalogue(ROOT)
+    write_text_atomic(ROOT / "docs" / "formats.md", render_formats(catalogue))
+    print("docs/formats.md")

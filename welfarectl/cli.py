@@ -133,8 +133,7 @@ def problems_(
         hint = f"; did you mean {close[0]}?" if close else "; `welfarectl problems` lists them"
         console.print_error(f"no problem has the code '{code}'{hint}")
         raise typer.Exit(2)
-    console.print_text(f"{kind.code} ({kind.severity}): {kind.title}\n\n{kind.description}\n\n"
-                       f"message: {kind.message_en}\nmessaggio: {kind.message_it}")
+    console.print_text(f"{kind.code} ({kind.severity}): {kind.title}\n\n{kind.description}")
 
 
 class FileKind(str, enum.Enum):

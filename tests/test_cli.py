@@ -1,0 +1,192 @@
+"""The command line as users and CI see it: exit codes, output shapes, help, the sample network."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from welfarectl.cli import app
+from welfarectl.skeleton import create_network
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+def run(*args: str, env: dict | None = None):
+    return runner.invoke(app, list(args), env=env)
+
+
+@pytest.fixture
+def net(tmp_path: Path) -> Path:
+    create_network(tmp_path / "net")
+    return tmp_path / "net"
+
+
+def commands(group=None, prefix=()):
+    group = group or get_command(app)
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if hasattr(command, "commands"):
+            yield from commands(command, (*prefix, name))
+
+
+def test_every_command_has_help_text():
+    for path, command in commands():
+        assert command.help, f"{' '.join(path)} has no help"
+        result = run(*path, "--help")
+        assert result.exit_code == 0
+        assert "Usage:" in result.output
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path, _ in commands():
+        assert f"welfarectl {' '.join(path)}" in readme
+
+
+def test_python_dash_m_works_and_help_is_fast():
+    done = subprocess.run([sys.executable, "-m", "welfarectl", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "validate" in done.stdout
+    probe = "import time; t = time.perf_counter(); import welfarectl.cli; print(time.perf_counter() - t)"
+    modules = subprocess.run([sys.executable, "-c", probe + "; import sys; print(' '.join(sys.modules))"],
+                             capture_output=True, text=True).stdout
+    for heavy in ("reportlab", "pydantic", "python_calamine", "openpyxl", "yaml"):
+        assert heavy not in modules.split(), f"{heavy} is imported by --help"
+
+
+def test_a_new_network_validates_clean(net):
+    result = run("-C", str(net), "validate")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "no problems"
+
+
+def test_init_refuses_a_non_empty_directory(net):
+    result = run("init", str(net))
+    assert result.exit_code == 2
+    assert "not empty" in result.output
+
+
+def test_not_a_network_directory_is_a_usage_error(tmp_path):
+    result = run("-C", str(tmp_path), "validate")
+    assert result.exit_code == 2
+    assert "not a network directory" in result.output
+
+
+def test_unknown_option_is_a_usage_error(net):
+    assert run("-C", str(net), "validate", "--frobnicate").exit_code == 2
+
+
+BROKEN_SERVICE = """services:
+  - id: doposcuola
+    title: Doposcuola
+    description: Aiuto compiti.
+    provider: prima-cooperativ
+    macro_area: time-saving
+    category: Infanzia
+    benefit: {kind: free}
+    access: Con la card.
+    colour: blu
+"""
+
+
+def test_text_output_names_file_line_and_column_then_a_summary(net):
+    (net / "catalogue" / "services.yaml").write_text(BROKEN_SERVICE, encoding="utf-8")
+    result = run("-C", str(net), "validate", "--lang", "en")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[0] == ("catalogue/services.yaml:5:15: error[unknown-reference]: provider: no organisation "
+                        "has the id 'prima-cooperativ' (did you mean 'prima-cooperativa'?)")
+    assert lines[1].startswith("catalogue/services.yaml:10:5: warning[unknown-field]: unknown field 'colour'")
+    assert lines[-1] == "1 error, 1 warning"
+
+
+def test_json_output_for_ci(net):
+    (net / "catalogue" / "services.yaml").write_text(BROKEN_SERVICE, encoding="utf-8")
+    result = run("-C", str(net), "validate", "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["counts"] == {"error": 1, "warning": 1}
+    first = data["problems"][0]
+    assert first == {"code": "unknown-reference", "severity": "error", "message": first["message"],
+                     "file": "catalogue/services.yaml", "line": 5, "column": 15, "sheet": None, "cell": None}
+
+
+def test_warnings_pass_unless_strict(net):
+    services = (net / "catalogue" / "services.yaml").read_text(encoding="utf-8")
+    (net / "catalogue" / "services.yaml").write_text(services + "    colour: blu\n", encoding="utf-8")
+    assert run("-C", str(net), "validate").exit_code == 0
+    assert run("-C", str(net), "validate", "--strict").exit_code == 1
+
+
+def test_messages_in_italian_by_option_or_locale(net):
+    services = (net / "catalogue" / "services.yaml").read_text(encoding="utf-8")
+    (net / "catalogue" / "services.yaml").write_text(services + "    colour: blu\n", encoding="utf-8")
+    by_option = run("-C", str(net), "validate", "--lang", "it").output
+    by_locale = run("-C", str(net), "validate", env={"LANG": "it_IT.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}).output
+    assert "il campo sconosciuto 'colour' è ignorato" in by_option
+    assert by_option == by_locale
+    assert by_option.strip().endswith("1 avviso")
+
+
+def test_problems_lists_and_explains_codes():
+    listing = run("problems")
+    assert listing.exit_code == 0 and "invalid-codice-fiscale" in listing.output
+    explained = run("problems", "unknown-field")
+    assert explained.exit_code == 0 and "closest known field" in explained.output
+    assert run("problems", "no-such-code").exit_code == 2
+
+
+def test_schema_prints_json_schema_from_the_models():
+    result = run("schema", "services")
+    schema = json.loads(result.output)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert "provider" in schema["$defs"]["Service"]["properties"]
+
+
+def test_the_committed_schemas_and_problem_docs_match_the_code():
+    from welfarectl.problems import render_catalogue_markdown
+    from welfarectl.schema import render_schema
+
+    for kind in ("network", "organisations", "services", "workshops"):
+        committed = (ROOT / "catalogue" / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8")
+        assert committed == render_schema(kind), f"run python tools/make_docs.py ({kind})"
+        modeline = f"# yaml-language-server: $schema=schema/{kind}.schema.json"
+        assert modeline in (ROOT / "catalogue" / f"{kind}.yaml").read_text(encoding="utf-8")
+    assert (ROOT / "docs" / "problems.md").read_text(encoding="utf-8") == render_catalogue_markdown()
+
+
+def test_docs_formats_documents_every_field_and_column_of_the_code():
+    from welfarectl import models
+    from welfarectl.catalogue import load_catalogue
+    from welfarectl.formats import render_formats
+    from welfarectl.members import EMPLOYEE_COLUMNS
+
+    catalogue, _ = load_catalogue(ROOT)
+    committed = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    assert committed == render_formats(catalogue), "run python tools/make_docs.py"
+    for field in (*models.Service.model_fields, *models.Organisation.model_fields):
+        assert f"| `{field}` |" in committed
+    assert all(f"| {col.label} |" in committed for col in EMPLOYEE_COLUMNS)
+    assert "`hire date`" in committed and "`data di assunzione`" in committed
+
+
+def test_the_sample_network_validates_and_its_figures_match_the_brief():
+    done = subprocess.run([sys.executable, "-m", "welfarectl", "-C", str(ROOT), "validate"],
+                          capture_output=True, text=True, env={**os.environ, "LANG": "C"})
+    assert done.returncode == 0, done.stdout[-3000:]
+    figures = json.loads(run("-C", str(ROOT), "stats", "--format", "json").output)
+    assert figures["member_companies"] == 50
+    assert figures["sectors"] == 13
+    assert 2500 <= figures["employees"] <= 2600
+    assert figures["services"] == 65
+    assert figures["macro_areas"] == 6
+    assert figures["workshops"] == 15
+    assert figures["workshop_participants"] == 375
+    assert figures["survey_responses"] == 470
+    assert figures["organisations"] >= 60
+    assert all(isinstance(value, int) for value in figures.values())

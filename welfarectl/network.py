@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import models
 from .catalogue import Catalogue, load_catalogue
+from .clock import today
 from .problems import Location, Problem
 
 
@@ -83,7 +84,7 @@ def load_network(root: Path, *, as_of: date | None = None) -> tuple[Network, lis
     if not is_network_dir(root):
         raise NotANetwork(f"{root} is not a network directory (it has no catalogue/ folder)")
     catalogue, problems = load_catalogue(root)
-    network = Network(root, catalogue, as_of=as_of or date.today())
+    network = Network(root, catalogue, as_of=as_of or today())
     network.employees, found = members.load_employees(root)
     problems += found
     network.workbooks = [path.stem for path in members.list_workbooks(root)]

@@ -306,6 +306,61 @@ _define("unknown-survey-company", "warning", "Survey answer from an unknown comp
         "l'impresa '{company}' non è un'impresa aderente")
 
 
+# --- cards: the registry, the signing keys, the card layouts -----------------------------------
+_define("registry-malformed", "error", "Unreadable line in the card registry",
+        "A line of the card registry (members/cards.jsonl) is not a well-formed event. The registry "
+        "is written by `welfarectl cards`; it must not be edited by hand. Restore it from version "
+        "control.",
+        "line {line} is not a valid registry event: {reason}",
+        "la riga {line} non è un evento valido del registro: {reason_it}")
+_define("registry-truncated", "error", "Card registry cut short",
+        "The last line of the card registry is incomplete, as when a copy or a disk filled up "
+        "mid-write. Restore the registry from version control or a backup.",
+        "the last line ({line}) is incomplete",
+        "l'ultima riga ({line}) è incompleta")
+_define("registry-chain-broken", "error", "Card registry edited by hand",
+        "Each line of the card registry carries the hash of the line before it. This line's hash "
+        "does not match: the line before it was edited, or lines were deleted or reordered. Restore "
+        "the registry from version control.",
+        "line {line} does not follow from line {previous}: a line was edited, deleted or moved",
+        "la riga {line} non segue dalla riga {previous}: una riga è stata modificata, tolta o spostata")
+_define("card-holder-left", "warning", "Active card of someone who has left",
+        "The card's holder has a leaving date in their company's workbook but the card is still "
+        "active. Revoke it: `welfarectl cards revoke NUMBER --reason left`.",
+        "card {card} of {holder} is active but they left {company} on {left}",
+        "la tessera {card} di {holder} è attiva ma ha lasciato {company} il {left}")
+_define("card-holder-unknown", "warning", "Active card of someone in no workbook",
+        "The card's holder is no longer in their company's workbook. If they left, revoke the card; "
+        "if the workbook is wrong, fix it.",
+        "card {card}: holder {holder} is not in the workbook of {company}",
+        "tessera {card}: il titolare {holder} non è nel file di {company}")
+_define("invalid-public-key", "error", "Unreadable public key",
+        "Files in catalogue/keys/ must be Ed25519 public keys in PEM format, named by their key id "
+        "(`welfarectl keys init` writes them).",
+        "{reason}",
+        "{reason_it}")
+_define("unknown-placeholder", "error", "Unknown field in a layout text",
+        "A layout's text names a field in braces that welfarectl does not know. The fields are "
+        "listed in docs/formats.md.",
+        "unknown field '{{{name}}}'{suggestion}; known fields: {known}",
+        "campo sconosciuto '{{{name}}}'{suggestion_it}; campi noti: {known}")
+_define("layout-outside-safe-area", "error", "Layout element too close to the edge",
+        "Text and the QR code must stay at least 3 mm inside the card's trim, or the cutter may "
+        "clip them; only backgrounds may reach the edge (and then print into the bleed).",
+        "{element} reaches {distance} mm from the trim; text and QR need at least {minimum} mm",
+        "{element} arriva a {distance} mm dal taglio; testi e QR richiedono almeno {minimum} mm")
+_define("qr-too-small", "error", "QR code too small to scan",
+        "Each module of the printed QR code must be at least 0.4 mm, or phones and counter "
+        "scanners fail on it. Make the QR element larger.",
+        "the QR code's modules would be {module} mm; at least {minimum} mm are needed (size {needed} mm or more)",
+        "i moduli del QR sarebbero di {module} mm; ne servono almeno {minimum} (lato di almeno {needed} mm)")
+_define("unprintable-character", "error", "Character missing from the card font",
+        "A name contains a character the card's font has no glyph for; it would print as an empty "
+        "box. Check the character, or choose a font that has it.",
+        "'{text}' contains {character}, which font {font} cannot print",
+        "'{text}' contiene {character}, che il font {font} non può stampare")
+
+
 def render_catalogue_markdown() -> str:
     """docs/problems.md: every problem code, for the people who must fix them."""
     lines = ["# Problem codes", "",

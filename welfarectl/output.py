@@ -7,11 +7,21 @@ import tempfile
 from pathlib import Path
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASKED = 0o666 & ~_current_umask()
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> Path:
     """Write `data` to `path` so that readers see the old file or the new one, never a torn one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _UMASKED)  # mkstemp makes files 0600; outputs are ordinary, shareable files
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

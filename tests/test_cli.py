@@ -65,6 +65,11 @@ def test_a_new_network_validates_clean(net):
     assert result.output.strip().splitlines()[-1] == "no problems"
 
 
+def test_a_new_network_has_the_sample_card_layouts(net):
+    for name in ("card-front.yaml", "card-back.yaml"):
+        assert (net / "templates" / name).read_bytes() == (ROOT / "templates" / name).read_bytes()
+
+
 def test_init_refuses_a_non_empty_directory(net):
     result = run("init", str(net))
     assert result.exit_code == 2

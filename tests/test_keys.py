@@ -19,6 +19,7 @@ from welfarectl.keys import (
     load_public_keys,
     load_signing_key,
     private_key_path,
+    public_key_pem,
     rotate_key,
 )
 
@@ -185,11 +186,22 @@ def test_a_key_that_is_not_ed25519_is_unreadable(net, tmp_path):
         load_signing_key(net, NETWORK, path)
 
 
-def test_a_key_whose_public_half_is_not_in_the_network_is_refused(net, tmp_path):
+def test_a_key_whose_public_half_is_not_among_the_networks_keys_is_refused(net, tmp_path):
+    other = create_key(net, NETWORK, tmp_path / "other.key")
     key = create_key(net, NETWORK, tmp_path / "k.key")
     (net / "catalogue" / "keys" / f"{key.key_id}.pub").unlink()
     with pytest.raises(KeyNotPublished, match=key.key_id):
         load_signing_key(net, NETWORK, key.path)
+    assert [p.stem for p in (net / "catalogue" / "keys").glob("*.pub")] == [other.key_id]
+
+
+def test_a_fresh_clone_without_public_keys_gets_the_key_published(net, tmp_path):
+    key = create_key(net, NETWORK, tmp_path / "k.key")
+    published = net / "catalogue" / "keys" / f"{key.key_id}.pub"
+    published.unlink()
+    again, created = load_signing_key(net, NETWORK, key.path)
+    assert again.key_id == key.key_id and not created
+    assert published.read_bytes() == public_key_pem(key.public_key)
 
 
 def test_rotation_keeps_the_old_key_beside_and_both_public_keys(net, tmp_path):

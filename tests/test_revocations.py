@@ -21,7 +21,7 @@ from welfarectl.revocations import (
 ROOT = Path(__file__).resolve().parent.parent
 NETWORK = "welfare-modena"
 ISSUED = date(2026, 1, 15)
-REVOKED = {"10000037": date(2026, 1, 10), "10000012": date(2025, 11, 3)}
+REVOKED = {"10000036": date(2026, 1, 10), "10000012": date(2025, 11, 3)}
 
 
 def signing_key(seed: int) -> SigningKey:
@@ -45,7 +45,7 @@ def test_the_list_is_one_canonical_json_line_sorted_by_card_without_reasons_or_n
     assert document["format"] == "welfarectl-revocations/1"
     assert (document["network"], document["key_id"], document["issued"]) == (NETWORK, KEY.key_id, "2026-01-15")
     assert document["revoked"] == [{"card": "10000012", "date": "2025-11-03"},
-                                   {"card": "10000037", "date": "2026-01-10"}]
+                                   {"card": "10000036", "date": "2026-01-10"}]
     assert data == json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
 
 

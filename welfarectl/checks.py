@@ -193,6 +193,29 @@ def check_survey_companies(net: Network) -> Iterator[Problem]:
                           company=response.company)
 
 
+def check_card_registry(net: Network) -> list[Problem]:
+    """The card registry's chain and events; active cards of people who left or are gone."""
+    from .registry import check_registry
+
+    return check_registry(net)
+
+
+def check_public_keys(net: Network) -> list[Problem]:
+    """Every file in catalogue/keys/ is an Ed25519 public key named by its key id."""
+    from .keys import load_public_keys
+
+    return load_public_keys(net.root)[1]
+
+
+def check_card_layouts(net: Network) -> list[Problem]:
+    """templates/card-front.yaml and card-back.yaml, when the network prints cards (has templates/)."""
+    from .cardlayout import load_layouts
+
+    if not (net.root / "templates").is_dir():
+        return []
+    return load_layouts(net.root)[2]
+
+
 CHECKS: list[Callable[[Network], Iterable[Problem]]] = [
     check_duplicate_ids,
     check_tax_identifiers,
@@ -206,6 +229,9 @@ CHECKS: list[Callable[[Network], Iterable[Problem]]] = [
     check_workbook_companies,
     check_codice_fiscale_across_companies,
     check_survey_companies,
+    check_card_registry,
+    check_public_keys,
+    check_card_layouts,
 ]
 
 

@@ -164,5 +164,12 @@ def init(directory: Annotated[Path, typer.Argument(help="Where to create the net
     console.print_text(f"created a new network in {directory}; next: welfarectl -C {directory} validate")
 
 
+# Registered last: cli_cards imports the option types defined above.
+from .cli_cards import cards_app, keys_app  # noqa: E402
+
+app.add_typer(keys_app, name="keys")
+app.add_typer(cards_app, name="cards")
+
+
 def main() -> None:
     app()

@@ -222,8 +222,9 @@ def load_signing_key(network_dir: Path, network_id: str, key_file: Path | str | 
     """The network's current signing key, and whether it was just created.
 
     With no key file: creates one when `create` (the caller says so once, like ssh-keygen),
-    else raises KeyMissing. An existing key must have its public key in catalogue/keys/
-    (KeyNotPublished otherwise: cards it signed would verify nowhere).
+    else raises KeyMissing. An existing key must have its public key in catalogue/keys/: it is
+    published there when the network has no public key at all (a fresh clone), and refused with
+    KeyNotPublished when the network publishes other keys (this is likely not its key).
     """
     path = private_key_path(network_id, key_file)
     refuse_inside_network(path, network_dir)
@@ -236,6 +237,9 @@ def load_signing_key(network_dir: Path, network_id: str, key_file: Path | str | 
             pass  # another process created it a moment ago: use theirs
     key = _load_private_key(path, network_dir)
     if not public_key_file(network_dir, key.key_id).is_file():
+        if not any(public_key_file(network_dir, "x").parent.glob("*.pub")):
+            _publish(network_dir, key)  # a fresh clone of a network that publishes no key yet
+            return key, False
         raise KeyNotPublished(
             f"the signing key {path} (key id {key.key_id}) has no public key "
             f"{PUBLIC_KEY_DIR}/{key.key_id}.pub in the network; cards signed with it would not verify. "

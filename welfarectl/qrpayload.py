@@ -22,8 +22,8 @@ from datetime import date, timedelta
 import base45
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from stdnum.iso7064 import mod_11_10
 
+from .cardnumber import is_card_number
 from .keys import SigningKey
 
 PREFIX = "WC1:"
@@ -71,11 +71,6 @@ class Verdict:
         return EXIT_CODES[self.status]
 
 
-def is_card_number(text: str) -> bool:
-    """8 ASCII digits whose last is the ISO 7064 MOD 11,10 check digit of the first seven."""
-    return len(text) == 8 and text.isascii() and text.isdigit() and mod_11_10.is_valid(text)
-
-
 def network_tag(network_id: str) -> bytes:
     """The first 4 bytes of SHA-256 of the network id in UTF-8."""
     return hashlib.sha256(network_id.encode("utf-8")).digest()[:4]
@@ -83,9 +78,9 @@ def network_tag(network_id: str) -> bytes:
 
 def encode_body(card_number: str, expires: date, network_id: str, key_id: str) -> bytes:
     """The 15 signed bytes. Raises ValueError for a card number that is not 8 digits with a valid
-    ISO 7064 MOD 11,10 check digit, or an expiry outside 2000-01-01 .. 2179-06-06."""
+    Damm check digit, or an expiry outside 2000-01-01 .. 2179-06-06."""
     if not is_card_number(card_number):
-        raise ValueError(f"not a card number (8 digits, ISO 7064 MOD 11,10): {card_number!r}")
+        raise ValueError(f"not a card number (8 digits, Damm): {card_number!r}")
     days = (expires - EPOCH).days
     if not 0 <= days <= 0xFFFF:
         raise ValueError(f"expiry {expires} is outside what 16 bits of days since {EPOCH} can hold")

@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .keys import SigningKey, is_key_id
-from .qrpayload import is_card_number
+from .cardnumber import is_card_number
 
 FORMAT = "welfarectl-revocations/1"
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -45,7 +45,7 @@ def build_revocation_list(network_id: str, revoked: Mapping[str, date], key: Sig
     """The signed list of `revoked` (card number -> revocation date), issued on `issued`."""
     for card in revoked:
         if not is_card_number(card):
-            raise ValueError(f"not a card number (8 digits, ISO 7064 MOD 11,10): {card!r}")
+            raise ValueError(f"not a card number (8 digits, Damm check digit): {card!r}")
     unsigned = {
         "format": FORMAT,
         "network": network_id,

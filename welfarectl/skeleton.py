@@ -22,7 +22,6 @@ def create_network(root: Path) -> None:
     skeleton = resources.files("welfarectl") / "skeleton"
     _copy_tree(skeleton, root)
     write_schemas(root)
-    (root / "templates").mkdir(exist_ok=True)
     (root / "output").mkdir(exist_ok=True)
     (root / ".gitignore").write_text("output/\n", encoding="utf-8")
     write_employee_template(root / "members" / "prima-impresa.xlsx")

@@ -1,0 +1,248 @@
+"""Card PDFs as the print shop and a phone see them: codes read back with zbarimg from a 300 dpi
+rendering, fonts listed by pdffonts, page sizes and boxes, CMYK only, backs behind fronts, crop
+marks outside every bleed, the same bytes twice."""
+
+import csv
+import io
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from welfarectl import cardlayout, cardprint
+from welfarectl.cardlayout import CARD_HEIGHT, CARD_WIDTH, MM, load_layout, load_layouts
+from welfarectl.cardnumber import new_card_number
+from welfarectl.cardprint import (
+    GUTTER,
+    SHEETS,
+    PrintCard,
+    crop_marks,
+    manifest_csv,
+    render,
+)
+from welfarectl.keys import SigningKey, key_id_of
+from welfarectl.qrpayload import encode_payload
+
+ROOT = Path(__file__).resolve().parent.parent
+FRONT, BACK, _ = load_layouts(ROOT)
+FIELDS = {name: value for name, value in cardlayout.sample_fields().items()
+          if name not in cardlayout.PER_CARD_FIELDS}
+NAMES = ["Maria Rossi", "Luca <Bianchi> & Figli", "Élodie D'Angelo", "Maria Dell'Acqua Bianchi-Ferrarini de' Medici",
+         "Niccolò Çelik", "Zoë Øster", "Anna Verdi", "Pietro Ferrari", "Giulia Romano"]
+KEY = SigningKey(key_id_of((private := Ed25519PrivateKey.from_private_bytes(bytes([7]) * 32)).public_key()),
+                 private, Path("/unused"))
+
+
+def make_cards(count: int) -> list[PrintCard]:
+    cards = []
+    for i in range(count):
+        number = new_card_number(1_000_000 + i)
+        expires = date(2028, 11, 30)
+        cards.append(PrintCard(number, NAMES[i % len(NAMES)], "Acetaia Il Cortile Antico S.r.l.", expires,
+                               encode_payload(number, expires, "welfare-modena", KEY),
+                               company_id="acetaia-il-cortile-antico"))
+    return cards
+
+
+def tool(*args: str) -> subprocess.CompletedProcess:
+    if shutil.which(args[0]) is None:
+        pytest.fail(f"{args[0]} is not installed: `.ci/run` installs it (poppler-utils, zbar-tools)")
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+
+
+def page_size_mm(page) -> tuple[float, float]:
+    return tuple(float(v) / MM for v in page.mediabox[2:])
+
+
+@pytest.fixture(scope="module")
+def a4(tmp_path_factory) -> tuple[Path, list[PrintCard], cardprint.PrintJob]:
+    cards = make_cards(11)  # a full sheet of 8 and a second one with 3
+    job = render(cards, FRONT, BACK, FIELDS, "a4")
+    path = tmp_path_factory.mktemp("a4") / "cards.pdf"
+    path.write_bytes(job.pdf)
+    return path, cards, job
+
+
+def test_every_code_on_an_a4_sheet_reads_back_at_300_dpi(a4, tmp_path):
+    path, cards, _job = a4
+    tool("pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", str(path), str(tmp_path / "page"))
+    read = tool("zbarimg", "--raw", "-q", str(next(tmp_path.glob("page*.png")))).stdout.splitlines()
+    assert sorted(read) == sorted(card.payload for card in cards[:8])
+
+
+def test_only_embedded_fonts(a4):
+    lines = tool("pdffonts", str(a4[0])).stdout.splitlines()[2:]
+    assert len(lines) == 2
+    for line in lines:
+        name, emb = line.split()[0], line.split()[-5]
+        assert emb == "yes" and name.split("+")[-1] in ("DejaVuSans", "DejaVuSans-Bold"), line
+
+
+@pytest.mark.parametrize(("sheet", "size"), [("single", (85.60, 53.98)), ("a4", (210, 297)), ("sra3", (320, 450))])
+def test_page_sizes_and_boxes(sheet, size):
+    reader = PdfReader(io.BytesIO(render(make_cards(2), FRONT, BACK, FIELDS, sheet).pdf))
+    assert len(reader.pages) == (4 if sheet == "single" else 2)
+    for page in reader.pages:
+        width, height = page_size_mm(page)
+        assert abs(width - size[0]) < 0.01 and abs(height - size[1]) < 0.01
+        assert list(page.trimbox) == list(page.mediabox) == list(page.bleedbox)
+
+
+def test_grids_keep_bleed_gutters_and_room_for_marks():
+    assert (SHEETS["a4"].columns, SHEETS["a4"].rows) == (2, 4)
+    assert (SHEETS["sra3"].columns, SHEETS["sra3"].rows) == (3, 7)
+    for sheet in (SHEETS["a4"], SHEETS["sra3"]):
+        assert sheet.bleed >= 2 and GUTTER >= 2 * sheet.bleed
+        assert min(sheet.left, sheet.top) >= cardprint.MIN_MARGIN
+        right = sheet.left + sheet.columns * CARD_WIDTH + (sheet.columns - 1) * GUTTER
+        bottom = sheet.top + sheet.rows * CARD_HEIGHT + (sheet.rows - 1) * GUTTER
+        assert abs((sheet.width - right) - sheet.left) < 1e-9 and abs((sheet.height - bottom) - sheet.top) < 1e-9
+
+
+@pytest.mark.parametrize("name", ["a4", "sra3"])
+def test_crop_marks_lie_on_trim_lines_outside_every_bleed_and_off_the_paper_edge(name):
+    sheet = SHEETS[name]
+    bleeds = [(x - sheet.bleed, y - sheet.bleed, x + CARD_WIDTH + sheet.bleed, y + CARD_HEIGHT + sheet.bleed)
+              for x, y in (sheet.origin(slot, "front") for slot in range(sheet.per_sheet))]
+    trims_x = {round(x + d, 6) for x, _ in (sheet.origin(s, "front") for s in range(sheet.per_sheet))
+               for d in (0, CARD_WIDTH)}
+    marks = crop_marks(sheet)
+    assert len(marks) == 2 * (2 * sheet.columns) + 2 * (2 * sheet.rows)
+    for x1, y1, x2, y2 in marks:
+        assert min(x1, x2) >= cardprint.SHEET_EDGE and max(x1, x2) <= sheet.width - cardprint.SHEET_EDGE
+        assert min(y1, y2) >= cardprint.SHEET_EDGE and max(y1, y2) <= sheet.height - cardprint.SHEET_EDGE
+        for left, top, right, bottom in bleeds:  # the segment misses every bleed box
+            assert max(x1, x2) < left or min(x1, x2) > right or max(y1, y2) < top or min(y1, y2) > bottom
+        if x1 == x2:
+            assert round(x1, 6) in trims_x
+
+
+def test_backs_mirror_their_fronts_for_long_edge_duplex():
+    sheet = SHEETS["a4"]
+    for slot in range(sheet.per_sheet):
+        (fx, fy), (bx, by) = sheet.origin(slot, "front"), sheet.origin(slot, "back")
+        assert abs(bx - (sheet.width - fx - CARD_WIDTH)) < 1e-9 and by == fy
+
+
+def test_in_the_pdf_each_back_lands_behind_its_front(tmp_path):
+    """A back layout that prints the card number: on the back page it sits where the sheet,
+    turned over its long edge, puts the back of that card's front."""
+    back, problems = load_layout(b'elements:\n  - type: text\n    x: 5\n    y: 5\n    width: 40\n    height: 5\n'
+                                 b'    text: "{card_number}"\n    size: 8\n', "back.yaml")
+    assert problems == []
+    cards = make_cards(5)
+    reader = PdfReader(io.BytesIO(render(cards, FRONT, back, FIELDS, "a4").pdf))
+    width = SHEETS["a4"].width * MM
+    number = next(e for e in FRONT.elements if getattr(e, "text", "") == "{card_number}")
+    fronts, backs = _positions(reader.pages[0]), _positions(reader.pages[1])
+    for card in cards:
+        grouped = f"{card.number[:4]} {card.number[4:]}"
+        front_corner = _card_corner(fronts[grouped], number.x, number.y, number.size)
+        back_corner = _card_corner(backs[grouped], 5, 5, 8)
+        assert abs(back_corner[0] - (width - front_corner[0] - CARD_WIDTH * MM)) < 0.01
+        assert abs(back_corner[1] - front_corner[1]) < 0.01
+
+
+def _card_corner(start: tuple[float, float], x_mm: float, y_mm: float, size: float) -> tuple[float, float]:
+    """The card's bottom-left trim corner (pt), from where a top-aligned text of its layout starts."""
+    return start[0] - x_mm * MM, start[1] - (CARD_HEIGHT - y_mm) * MM + size * cardlayout.ASCENT
+
+
+def _positions(page) -> dict[str, tuple[float, float]]:
+    """Where each text starts on the page, in points from the bottom-left corner."""
+    found = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            a, b, c, d, e, f = cm
+            x, y = tm[4], tm[5]
+            found.setdefault(text.strip(), (a * x + c * y + e, b * x + d * y + f))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_manifest_lists_each_side_in_its_slot(a4):
+    _, cards, job = a4
+    rows = list(csv.DictReader(io.StringIO(manifest_csv(job.manifest))))
+    assert list(rows[0]) == ["sheet", "slot", "side", "card", "company", "holder"]
+    fronts = [r for r in rows if r["side"] == "front"]
+    backs = {r["card"]: r for r in rows if r["side"] == "back"}
+    assert [r["card"] for r in fronts] == [c.number for c in cards]
+    assert [(r["sheet"], r["slot"]) for r in fronts[:3]] == [("1", "1"), ("1", "2"), ("1", "3")]
+    assert fronts[8]["sheet"] == "2" and fronts[8]["slot"] == "1"
+    assert (backs[cards[0].number]["slot"], backs[cards[1].number]["slot"]) == ("2", "1")  # columns swap
+    assert {r["company"] for r in rows} == {"acetaia-il-cortile-antico"}
+    assert fronts[1]["holder"] == "Luca <Bianchi> & Figli"
+
+
+def test_manifest_cells_never_become_spreadsheet_formulas():
+    text = manifest_csv([{"sheet": 1, "slot": 1, "side": "front", "card": "10000004", "company": "x",
+                          "holder": "=HYPERLINK(\"http://x\")"}])
+    assert "'=HYPERLINK" in text
+
+
+def test_ticket_tells_the_print_shop_what_it_needs(a4):
+    ticket = a4[2].ticket
+    for words in ("A4 portrait", "85.60 x 53.98 mm", "Cards: 11, 8 a sheet", "Sheets: 2 (4 pages",
+                  "flip on the long edge", "Bleed: 2 mm", "Crop marks", "CMYK", "embedded"):
+        assert words in ticket, words
+    single = render(make_cards(1), FRONT, BACK, FIELDS, "single").ticket
+    assert "no crop marks" in single and "long edge" in single
+
+
+def test_names_print_exactly_as_written(a4):
+    text = PdfReader(a4[0]).pages[0].extract_text()
+    for name in NAMES[:8]:
+        if name != NAMES[3]:
+            assert name in text, name
+    assert "Maria Dell'Acqua" in text and "Bianchi-Ferrarini de' Medici" in text  # on two lines
+    assert "30/11/2028" in text and f"{make_cards(1)[0].number[:4]} {make_cards(1)[0].number[4:]}" in text
+
+
+def test_same_cards_and_layouts_give_the_same_bytes(tmp_path):
+    cards = make_cards(9)
+    first = render(cards, FRONT, BACK, FIELDS, "a4").pdf
+    assert render(cards, FRONT, BACK, FIELDS, "a4").pdf == first
+    with (tmp_path / "out.pdf").open("wb") as out:
+        job = cardprint.render_to(out, cards, FRONT, BACK, FIELDS, "a4")
+    assert job.pdf is None and (tmp_path / "out.pdf").read_bytes() == first
+
+
+def test_every_colour_is_cmyk_and_the_qr_is_pure_black(a4):
+    reader = PdfReader(a4[0])
+    streams = []
+    for page in reader.pages:
+        streams.append(ContentStream(page.get_contents(), reader))
+        for xobject in page["/Resources"]["/XObject"].values():
+            streams.append(ContentStream(xobject.get_object(), reader))
+    operators = {op for stream in streams for _, op in stream.operations}
+    assert operators.isdisjoint({b"g", b"G", b"rg", b"RG", b"sc", b"SC", b"scn", b"SCN", b"cs", b"CS"})
+    page_ops = ContentStream(reader.pages[0].get_contents(), reader).operations
+    fills_before_qr = [operands for operands, op in page_ops if op == b"k"]
+    assert [0, 0, 0, 1] in [[float(v) for v in operands] for operands in fills_before_qr]
+
+
+def test_artwork_reaching_the_edge_prints_into_the_bleed_and_no_further(a4, tmp_path):
+    """The coloured band at the top of the front runs 2 mm past the trim, then stops."""
+    tool("pdftoppm", "-r", "100", "-f", "1", "-l", "1", str(a4[0]), str(tmp_path / "p"))  # PPM: plain RGB
+    image = next(tmp_path.glob("p*.ppm")).read_bytes()
+    x, y = SHEETS["a4"].origin(0, "front")
+    assert max(_pixel(image, x - 1.0, y + 7)) < 200  # in the bleed, beside the band
+    assert min(_pixel(image, x - 2.6, y + 7)) > 250  # beyond the bleed: paper white
+    assert max(_pixel(image, x + 20, y - 1.0)) < 200  # in the bleed, above the band
+
+
+def _pixel(ppm: bytes, x_mm: float, y_mm: float) -> tuple[int, ...]:
+    """The RGB of a 100 dpi binary PPM (P6) at a point given in mm from the top-left."""
+    magic, width, _height, rest = ppm.split(maxsplit=3)
+    assert magic == b"P6" and rest.startswith(b"255")
+    pixels = rest[4:]  # the maximum value is followed by exactly one whitespace byte
+    column, row = round(x_mm / 25.4 * 100), round(y_mm / 25.4 * 100)
+    start = (row * int(width) + column) * 3
+    return tuple(pixels[start:start + 3])

@@ -1,0 +1,96 @@
+"""A print run: which cards, their holders' names, their signed QR payloads, the files for the
+print shop (PDF, manifest CSV, job ticket) written atomically, and the run noted in the registry.
+
+Rules: only active cards (not revoked, replaced or expired) are printed, ordered by company and
+holder so that a company's cards come off the press together; `--only-new` leaves out cards
+already printed; a card whose holder is in no workbook is not printed (validate warns about it);
+a name the card font cannot print stops the run with the workbook cell to fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import cardlayout, cardprint, qrpayload, registry
+from .clock import today
+from .network import Network
+from .output import write_bytes_atomic, write_text_atomic
+from .problems import Problem, has_errors, problem
+
+
+class NothingToPrint(Exception):
+    """No card matches: not an error, the command says so and exits 0."""
+
+
+@dataclass
+class PrintRun:
+    summary: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    cards: int = 0
+
+
+def print_cards(network: Network, key, target: Path, *, sheet: str, company: str | None = None,
+                only_new: bool = False) -> PrintRun:
+    front, back, problems = cardlayout.load_layouts(network.root)
+    if has_errors(problems):
+        return PrintRun(problems=problems)
+    reg, problems = registry.read_registry(network.root)
+    if problems:
+        return PrintRun(problems=problems)
+    day = today()
+    holders = {(e.company, e.codice_fiscale): e for e in network.employees}
+    chosen = [card for card in reg.cards.values()
+              if card.status(day) == "active" and (company is None or card.company == company)
+              and not (only_new and card.printed) and (card.company, card.holder) in holders]
+    if not chosen:
+        what = "new active cards" if only_new else "active cards"
+        raise NothingToPrint(f"no {what} to print" + (f" for {company}" if company else "")
+                             + ("" if reg.cards else "; issue them first with `welfarectl cards issue`"))
+    names = network.organisations_by_id
+    chosen.sort(key=lambda c: (c.company, holders[c.company, c.holder].surname.casefold(),
+                               holders[c.company, c.holder].given_name.casefold(), c.number))
+    problems = _unprintable_names(chosen, holders) + _unprintable_companies(network, {c.company for c in chosen})
+    if problems:
+        return PrintRun(problems=problems)
+    settings = network.settings
+    cards = [cardprint.PrintCard(
+        number=card.number,
+        holder=f"{holders[card.company, card.holder].given_name} {holders[card.company, card.holder].surname}",
+        company=names[card.company].name if card.company in names else card.company,
+        expires=card.expires,
+        payload=qrpayload.encode_payload(card.number, card.expires, settings.id, key),
+        company_id=card.company,
+    ) for card in chosen]
+    job = cardprint.render(cards, front, back, cardlayout.common_fields(network), sheet)
+    digest = hashlib.sha256(job.pdf).hexdigest()
+    write_text_atomic(target.with_suffix(".csv"), cardprint.manifest_csv(job.manifest))
+    write_text_atomic(target.with_suffix(".txt"), job.ticket + f"PDF SHA-256: {digest}\n")
+    write_bytes_atomic(target, job.pdf)
+    registry.record_printed(network.root, [card.number for card in chosen])
+    return PrintRun(summary=f"{len(cards):,} cards -> {target} (manifest {target.with_suffix('.csv').name}, "
+                            f"job ticket {target.with_suffix('.txt').name})", cards=len(cards))
+
+
+def _unprintable_companies(network: Network, companies: set[str]) -> list[Problem]:
+    found = []
+    for org in network.organisations:
+        missing = cardlayout.unprintable(org.name) if org.id in companies else None
+        if missing:
+            found.append(problem("unprintable-character", network.where(org, "name"), text=org.name,
+                                 character=f"'{missing}' (U+{ord(missing):04X})", font=cardlayout.FONT_NAME))
+    return found
+
+
+def _unprintable_names(chosen, holders) -> list[Problem]:
+    found = []
+    for card in chosen:
+        person = holders[card.company, card.holder]
+        for column in ("given_name", "surname"):
+            text = getattr(person, column)
+            missing = cardlayout.unprintable(text)
+            if missing:
+                found.append(problem("unprintable-character", person.location(column), text=text,
+                                     character=f"'{missing}' (U+{ord(missing):04X})", font=cardlayout.FONT_NAME))
+    return found

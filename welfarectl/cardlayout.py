@@ -1,0 +1,478 @@
+"""Card layouts: templates/card-front.yaml and templates/card-back.yaml, read, validated and checked.
+
+A layout is data: a list of elements drawn in order, each with a type, a position and size in
+millimetres from the card's top-left corner (ID-1, 85.60 × 53.98 mm), colours as CMYK
+percentages and, for text, a font, a size in points and content from named fields in braces.
+
+    rect  a filled rectangle; one that reaches an edge of the card prints on into the bleed.
+    text  a text box; its content shrinks to fit (down to min_size, then onto more lines, up to
+          max_lines) and is never clipped nor drawn outside its box.
+    list  the items of a list field (macro_areas) in one or more columns, shrunk to fit.
+    qr    the card's signed QR code, quiet zone included, in a square of `size` mm.
+
+Layouts are validated like every other file (strict types, unknown fields warned, each problem
+at its line and column) and then checked: the rules are the small functions in `CHECKS`.
+Fitting text (`fit_text`, `fit_list`) lives here too, because it decides what a layout means.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from . import qrmatrix
+from .catalogue import _suggest, validate
+from .models import Record, Text
+from .problems import Location, Problem, problem
+from .yamlsource import Document, read_yaml
+
+CARD_WIDTH = 85.60  # mm, ISO/IEC 7810 ID-1
+CARD_HEIGHT = 53.98
+SAFE_MARGIN = 3.0  # mm between the trim and any text or QR code
+MIN_MODULE = 0.4  # mm, the smallest QR module phones and counter scanners read reliably
+FRONT_FILE = "templates/card-front.yaml"
+BACK_FILE = "templates/card-back.yaml"
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONTS = {"DejaVuSans": "DejaVuSans.ttf", "DejaVuSans-Bold": "DejaVuSans-Bold.ttf"}
+FONT_NAME = "DejaVu Sans"
+# Placement uses the height of accented capitals (É) above the baseline and of descenders below
+# it, so that no glyph of an Italian name reaches outside its box; DejaVu Sans, in ems.
+ASCENT, DESCENT = 0.93, 0.24
+MM = 72 / 25.4  # points in a millimetre
+HYPHEN_BREAK_COST = 1.25
+
+PER_CARD_FIELDS = {  # name -> (what it is, sample value)
+    "holder": ("The holder's given name and surname, as written in the workbook.", "Maria Rossi"),
+    "company": ("The holder's company.", "Acetaia Il Cortile Antico"),
+    "card_number": ("The card number, grouped 4 + 4.", "1000 0004"),
+    "expires": ("The expiry date, dd/mm/yyyy.", "30/11/2028"),
+}
+COMMON_FIELDS = {
+    "network": ("The network's full name.", "Rete Welfare Aziendale-Territoriale Modena"),
+    "network_short": ("The network's short name (its full name when it has none).", "Rete Welfare Modena"),
+    "territory": ("The territory the network covers.", "Modena"),
+    "website": ("The network's website (empty when it has none).", "www.retewelfaremodena.it"),
+    "email": ("The network's e-mail address (empty when it has none).", "rete@reticolowelfarelab.it"),
+}
+LIST_FIELDS = {
+    "macro_areas": ("The names of the network's macro-areas.",
+                    ["Risparmio", "Conciliazione e tempo liberato", "Cura della persona e della famiglia",
+                     "Formazione e sviluppo delle competenze", "Previdenza e salute", "Welfare territoriale"]),
+}
+TEXT_FIELDS = {**PER_CARD_FIELDS, **COMMON_FIELDS}
+
+Mm = Annotated[float, Field(ge=-20, le=120)]
+Size = Annotated[float, Field(gt=0, le=120)]
+Points = Annotated[float, Field(ge=3, le=72)]
+CMYK = Annotated[list[Annotated[float, Field(ge=0, le=100)]], Field(min_length=4, max_length=4)]
+FontName = Literal[tuple(FONTS)]  # type: ignore[valid-type]
+
+
+# --- the layout file ---------------------------------------------------------------------------
+class RectElement(Record):
+    type: Literal["rect"]
+    x: Mm
+    y: Mm
+    width: Size
+    height: Size
+    fill: CMYK = Field(description="CMYK percentages, e.g. [100, 45, 0, 20].")
+    radius: float = Field(0, ge=0, le=20, description="Corner radius in mm.")
+
+
+class TextElement(Record):
+    type: Literal["text"]
+    x: Mm
+    y: Mm
+    width: Size
+    height: Size
+    text: Text = Field(description="Text with fields in braces, e.g. 'Tessera n. {card_number}'.")
+    font: FontName = "DejaVuSans"
+    size: Points = Field(description="Font size in points.")
+    min_size: Points | None = Field(None, description="Shrink down to this size before wrapping (default: size).")
+    max_lines: int = Field(1, ge=1, le=12)
+    leading: float = Field(1.15, ge=0.8, le=3, description="Line pitch in ems.")
+    color: CMYK = Field(default_factory=lambda: [0, 0, 0, 100])
+    align: Literal["left", "center", "right"] = "left"
+    valign: Literal["top", "middle", "bottom"] = "top"
+
+
+class ListElement(Record):
+    type: Literal["list"]
+    x: Mm
+    y: Mm
+    width: Size
+    height: Size
+    items: Literal[tuple(LIST_FIELDS)]  # type: ignore[valid-type]
+    font: FontName = "DejaVuSans"
+    size: Points
+    min_size: Points | None = None
+    columns: int = Field(1, ge=1, le=4)
+    gap: float = Field(3, ge=0, le=40, description="Space between columns in mm.")
+    leading: float = Field(1.3, ge=0.8, le=3)
+    bullet: str = Field("•", max_length=3)
+    color: CMYK = Field(default_factory=lambda: [0, 0, 0, 100])
+
+
+class QrElement(Record):
+    type: Literal["qr"]
+    x: Mm
+    y: Mm
+    size: Size = Field(description="Side of the square in mm, quiet zone included.")
+
+
+Element = RectElement | TextElement | ListElement | QrElement
+ELEMENT_TYPES: dict[str, type[Record]] = {"rect": RectElement, "text": TextElement, "list": ListElement,
+                                          "qr": QrElement}
+
+
+class _LayoutFile(Record):
+    elements: list[dict[str, object]] = Field(min_length=1)
+
+
+class _ElementKind(BaseModel):
+    model_config = {"strict": True, "extra": "allow"}
+    type: Literal[tuple(ELEMENT_TYPES)]  # type: ignore[valid-type]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A checked layout: its elements in drawing order."""
+
+    file: str
+    elements: tuple[Element, ...]
+
+
+def load_layouts(root: Path) -> tuple[Layout | None, Layout | None, list[Problem]]:
+    """Read and check the front and back layouts of the network in `root`."""
+    problems: list[Problem] = []
+    layouts = []
+    for name in (FRONT_FILE, BACK_FILE):
+        try:
+            raw = (root / name).read_bytes()
+        except FileNotFoundError:
+            problems.append(problem("missing-file", Location(name), name=name))
+            layouts.append(None)
+            continue
+        except OSError as exc:
+            problems.append(problem("file-unreadable", Location(name), reason=exc.strerror or str(exc)))
+            layouts.append(None)
+            continue
+        layout, found = load_layout(raw, name)
+        layouts.append(layout)
+        problems += found
+    return layouts[0], layouts[1], problems
+
+
+def load_layout(raw: bytes, file: str) -> tuple[Layout | None, list[Problem]]:
+    """Parse, validate and check one layout file; None when it cannot be used at all."""
+    doc, problems = read_yaml(raw, file)
+    if doc is None:
+        return None, problems
+    if doc.data is None:
+        return None, [*problems, problem("yaml-empty", Location(file, 1, 1), key="elements")]
+    top, found = validate(_LayoutFile, doc.data, doc, ())
+    problems += found
+    if top is None:
+        return None, problems
+    elements = []
+    for i, item in enumerate(top.elements):
+        kind, found = validate(_ElementKind, item, doc, ("elements", i))
+        problems += found
+        if kind is None:
+            continue
+        element, found = validate(ELEMENT_TYPES[kind.type], item, doc, ("elements", i))
+        problems += found
+        if element is not None:
+            elements.append(element)
+            problems += [p for check in CHECKS for p in check(element, doc, ("elements", i))]
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return Layout(file, tuple(elements)), problems
+
+
+# --- checks: one rule each ---------------------------------------------------------------------
+def check_placeholders(element: Element, doc: Document, path: tuple) -> list[Problem]:
+    """A text names only known fields in braces; braces must pair ({{ and }} print one brace)."""
+    if not isinstance(element, TextElement):
+        return []
+    where = doc.locate((*path, "text"))
+    try:
+        parsed = list(string.Formatter().parse(element.text))
+    except ValueError as exc:
+        return [problem("invalid-value", where, field="text", detail=f"{exc}; write {{{{ or }}}} for a brace")]
+    found = []
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+        if written not in TEXT_FIELDS:
+            found.append(problem("unknown-placeholder", where, name=written, known=", ".join(TEXT_FIELDS),
+                                 **_suggest(name, list(TEXT_FIELDS))))
+    return found
+
+
+def check_safe_area(element: Element, doc: Document, path: tuple) -> list[Problem]:
+    """Text, lists and the QR code stay at least SAFE_MARGIN mm inside the trim on every side."""
+    if isinstance(element, RectElement):
+        return []
+    x, y, width, height = box(element)
+    distance = min(x, y, CARD_WIDTH - x - width, CARD_HEIGHT - y - height)
+    if distance >= SAFE_MARGIN - 1e-9:
+        return []
+    return [problem("layout-outside-safe-area", doc.locate(path), element=describe(element),
+                    distance=f"{max(distance, 0):.2f}", minimum=f"{SAFE_MARGIN:g}")]
+
+
+def check_qr_size(element: Element, doc: Document, path: tuple) -> list[Problem]:
+    """Each QR module is at least MIN_MODULE mm, counting the 4-module quiet zone on every side."""
+    if not isinstance(element, QrElement):
+        return []
+    module = qrmatrix.module_size(element.size)
+    if module >= MIN_MODULE:
+        return []
+    needed = MIN_MODULE * (qrmatrix.MODULES + 2 * qrmatrix.QUIET_ZONE)
+    return [problem("qr-too-small", doc.locate((*path, "size")), module=f"{module:.2f}",
+                    minimum=f"{MIN_MODULE:g}", needed=f"{needed:.1f}")]
+
+
+def check_printable_text(element: Element, doc: Document, path: tuple) -> list[Problem]:
+    """The fixed words of a text (outside the braces) have a glyph in its font."""
+    if not isinstance(element, (TextElement, ListElement)):
+        return []
+    text = element.text if isinstance(element, TextElement) else element.bullet
+    missing = unprintable(text, (element.font,))
+    if missing is None:
+        return []
+    where = doc.locate((*path, "text" if isinstance(element, TextElement) else "bullet"))
+    return [problem("unprintable-character", where, text=text, character=f"'{missing}' (U+{ord(missing):04X})",
+                    font=element.font)]
+
+
+CHECKS = (check_placeholders, check_safe_area, check_qr_size, check_printable_text)
+
+
+def box(element: Element) -> tuple[float, float, float, float]:
+    """(x, y, width, height) in mm from the card's top-left corner."""
+    if isinstance(element, QrElement):
+        return element.x, element.y, element.size, element.size
+    return element.x, element.y, element.width, element.height
+
+
+def describe(element: Element) -> str:
+    if isinstance(element, TextElement):
+        shown = element.text if len(element.text) <= 32 else element.text[:31] + "…"
+        return f"the text '{shown}'"
+    if isinstance(element, ListElement):
+        return f"the list of {element.items}"
+    return "the QR code" if isinstance(element, QrElement) else "the rectangle"
+
+
+# --- fields ------------------------------------------------------------------------------------
+def common_fields(network) -> dict[str, object]:
+    """The values every card of the network shares, by field name."""
+    settings = network.settings
+    return {
+        "network": settings.name,
+        "network_short": settings.short_name or settings.name,
+        "territory": settings.territory,
+        "website": settings.website or "",
+        "email": settings.email or "",
+        "macro_areas": [area.name for area in settings.macro_areas],
+    }
+
+
+def sample_fields() -> dict[str, object]:
+    """Every field with its sample value, for previews and tests."""
+    fields: dict[str, object] = {name: sample for name, (_, sample) in TEXT_FIELDS.items()}
+    fields.update({name: list(sample) for name, (_, sample) in LIST_FIELDS.items()})
+    return fields
+
+
+def fields_used(text: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
+
+
+def compile_text(text: str) -> tuple[tuple[str, str | None], ...]:
+    """A checked layout text as (literal, field name or None) pieces, for `fill`."""
+    return tuple((literal, name) for literal, name, _, _ in string.Formatter().parse(text))
+
+
+def fill(pieces: tuple[tuple[str, str | None], ...], values: dict[str, object]) -> str:
+    """The text with each field replaced by its value, literally (values are never parsed)."""
+    return "".join(literal + ("" if name is None else str(values.get(name, ""))) for literal, name in pieces)
+
+
+# --- fonts -------------------------------------------------------------------------------------
+@cache
+def register_fonts() -> None:
+    """Register the card fonts with ReportLab once per process (they are embedded as subsets)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    registered = pdfmetrics.getRegisteredFontNames()
+    for name in FONTS:
+        if name not in registered:
+            pdfmetrics.registerFont(_ttfont(name))
+
+
+@cache
+def _ttfont(name: str):
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    return TTFont(name, str(FONT_DIR / FONTS[name]))
+
+
+def unprintable(text: str, fonts: tuple[str, ...] = tuple(FONTS)) -> str | None:
+    """The first character of `text` that one of the card fonts has no glyph for, else None.
+    Whitespace is not checked: runs of it print as one space."""
+    for char in unicodedata.normalize("NFC", text):
+        if char.isspace():
+            continue
+        for font in fonts:
+            if ord(char) not in _ttfont(font).face.charToGlyph:
+                return char
+    return None
+
+
+def printable_form(text: str) -> str:
+    """Text as it is drawn: composed (NFC) so that accents sit on their letters, runs of
+    whitespace (tabs, line breaks) as one space, nothing else changed."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+# --- fitting text ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Fitted:
+    """Text fitted into a box: the font size chosen (pt) and the lines, top to bottom."""
+
+    size: float
+    lines: tuple[str, ...]
+
+
+def fit_text(text: str, font: str, size: float, min_size: float | None, width: float, height: float,
+             max_lines: int = 1, leading: float = 1.15) -> Fitted:
+    """Fit `text` into width × height mm. Rules, in order: the nominal size on as few lines as
+    fit; else the fewest lines (up to max_lines) at which shrinking keeps the size at or above
+    min_size; else the largest size at which the text fits on max_lines lines, however small.
+    Lines break at spaces and after hyphens, balanced so the longest line is as short as it can
+    be. The text never overflows the box, and no part of it is left out."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    register_fonts()
+    text = printable_form(text)
+    if stringWidth(text, font, size) <= width * MM and size * block_height(1, leading) <= height * MM:
+        return Fitted(size, (text,))  # the usual case, decided with one measurement
+    min_size = size if min_size is None else min(min_size, size)
+    tokens = _tokens(text)
+    best: Fitted | None = None
+    for n in range(1, max_lines + 1):
+        for hyphen_cost in (HYPHEN_BREAK_COST, 1.0):  # break between words if that fits, else anywhere
+            lines, widest = _balanced(tokens, n, font, hyphen_cost)
+            fits = min(size, (width * MM) / widest if widest else size,
+                       (height * MM) / block_height(len(lines), leading))
+            fits = math.floor(fits * 20 + 1e-9) / 20  # 0.05 pt steps, the same on every machine
+            if fits >= min_size:
+                return Fitted(fits, lines)
+            if best is None or fits > best.size:
+                best = Fitted(fits, lines)
+        if len(lines) < n:
+            break  # no more places to break
+    return best  # type: ignore[return-value]
+
+
+def block_height(lines: int, leading: float) -> float:
+    """Height of `lines` lines of 1 pt text, from the top of accented capitals to the descenders."""
+    return ASCENT + DESCENT + (lines - 1) * leading
+
+
+@dataclass(frozen=True)
+class FittedList:
+    size: float
+    columns: tuple[tuple[str, ...], ...]
+
+
+def fit_list(items: list[str], element: ListElement) -> FittedList:
+    """Items, each on one line with its bullet, filled column by column; one size for all, the
+    nominal one unless the longest item or the rows need less (never overflowing)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    register_fonts()
+    prefix = f"{element.bullet} " if element.bullet else ""
+    shown = [prefix + printable_form(item) for item in items]
+    rows = max(1, -(-len(shown) // element.columns))
+    columns = tuple(tuple(shown[i * rows:(i + 1) * rows]) for i in range(element.columns))
+    column_width = (element.width - (element.columns - 1) * element.gap) / element.columns
+    widest = max((stringWidth(item, element.font, 1) for item in shown), default=0)
+    fits = min(element.size, (column_width * MM) / widest if widest else element.size,
+               (element.height * MM) / block_height(rows, element.leading))
+    return FittedList(math.floor(fits * 20 + 1e-9) / 20, columns)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """Words with what joins each to the next: a space, or nothing after a hyphen."""
+    tokens: list[tuple[str, str]] = []
+    for word in text.split(" "):
+        parts = word.split("-")
+        pieces = [p + "-" for p in parts[:-1]] + [parts[-1]]
+        merged: list[str] = []
+        for piece in pieces:  # a hyphen at either end of a word is not a place to break
+            if merged and (piece in ("-", "") or merged[-1] == "-"):
+                merged[-1] += piece
+            else:
+                merged.append(piece)
+        tokens += [(p, "") for p in merged[:-1]] + [(merged[-1], " ")]
+    if tokens:
+        tokens[-1] = (tokens[-1][0], "")
+    return tokens
+
+
+def _balanced(tokens: list[tuple[str, str]], n: int, font: str, hyphen_cost: float) -> tuple[tuple[str, ...], float]:
+    """Split tokens into at most n lines so that the widest line (at 1 pt) is as narrow as it can
+    be, a line broken after a hyphen counting `hyphen_cost` times its width; returns the lines
+    and the real width of the widest."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    k = len(tokens)
+    if k == 0:
+        return ("",), 0.0
+
+    @cache
+    def line(a: int, b: int) -> str:
+        return "".join(word + joiner for word, joiner in tokens[a:b - 1]) + tokens[b - 1][0]
+
+    @cache
+    def width(a: int, b: int) -> float:
+        return stringWidth(line(a, b), font, 1)
+
+    def cost(a: int, b: int) -> float:
+        """A break inside a hyphenated word counts as a wider line: spaces are better places."""
+        return width(a, b) * (hyphen_cost if b < k and tokens[b - 1][1] == "" else 1)
+
+    if n == 1 or k == 1:
+        return (line(0, k),), width(0, k)
+    # best[j][i]: (cost of the widest line, first break) for tokens i.. set in at most j lines
+    best: list[dict[int, tuple[float, int]]] = [{} for _ in range(n + 1)]
+    for i in range(k):
+        best[1][i] = (width(i, k), k)
+    for j in range(2, n + 1):
+        for i in range(k):
+            choice = best[j - 1][i]
+            for cut in range(i + 1, k):
+                widest = max(cost(i, cut), best[j - 1][cut][0])
+                if widest < choice[0] - 1e-9:
+                    choice = (widest, cut)
+            best[j][i] = choice
+    lines, widths, i, j = [], [], 0, n
+    while i < k:
+        _, cut = best[j][i]
+        lines.append(line(i, cut))
+        widths.append(width(i, cut))
+        i, j = cut, j - 1
+    return tuple(lines), max(widths)

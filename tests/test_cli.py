@@ -167,13 +167,16 @@ def test_the_committed_schemas_and_problem_docs_match_the_code():
 
 def test_docs_formats_documents_every_field_and_column_of_the_code():
     from welfarectl import models
+    from welfarectl.cardlayout import ELEMENT_TYPES, load_layouts
     from welfarectl.catalogue import load_catalogue
     from welfarectl.formats import render_formats
     from welfarectl.members import EMPLOYEE_COLUMNS
 
     catalogue, _ = load_catalogue(ROOT)
     committed = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
-    assert committed == render_formats(catalogue), "run python tools/make_docs.py"
+    assert committed == render_formats(catalogue, load_layouts(ROOT)[:2]), "run python tools/make_docs.py"
+    for model in ELEMENT_TYPES.values():
+        assert all(f"| `{field}` |" in committed for field in model.model_fields)
     for field in (*models.Service.model_fields, *models.Organisation.model_fields):
         assert f"| `{field}` |" in committed
     assert all(f"| {col.label} |" in committed for col in EMPLOYEE_COLUMNS)

@@ -6,6 +6,7 @@ sample's JSON Schemas.
 
 from pathlib import Path
 
+from welfarectl.cardlayout import load_layouts
 from welfarectl.catalogue import load_catalogue
 from welfarectl.formats import render_formats
 from welfarectl.output import write_text_atomic
@@ -20,5 +21,5 @@ if __name__ == "__main__":
         print(path.relative_to(ROOT))
     print("docs/problems.md")
     catalogue, _ = load_catalogue(ROOT)
-    write_text_atomic(ROOT / "docs" / "formats.md", render_formats(catalogue))
+    write_text_atomic(ROOT / "docs" / "formats.md", render_formats(catalogue, load_layouts(ROOT)[:2]))
     print("docs/formats.md")

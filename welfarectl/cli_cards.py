@@ -53,13 +53,14 @@ def _network_id(root: Path) -> str:
     return catalogue.network.id
 
 
-def _signing_key(root: Path, key_file: Path | None, no_new_key: bool):
+def _signing_key(root: Path, key_file: Path | None, no_new_key: bool, network_id: str | None = None):
     """The network's signing key; created on first use (said once, on stderr) unless --no-new-key."""
     from . import keys
 
     published = set((root / keys.PUBLIC_KEY_DIR).glob("*.pub"))
     try:
-        key, created = keys.load_signing_key(root, _network_id(root), key_file, create=not no_new_key)
+        key, created = keys.load_signing_key(root, network_id or _network_id(root), key_file,
+                                             create=not no_new_key)
     except keys.KeyProblem as exc:
         raise _fail(str(exc)) from None
     if not created and keys.public_key_file(root, key.key_id) not in published:
@@ -273,7 +274,7 @@ def cards_print(
     network = _checked_network(ctx)
     if company is not None and company not in {c.id for c in network.member_companies}:
         raise _fail(f"no member company has the id '{company}'", 2)
-    key = _signing_key(network.root, key_file, no_new_key)
+    key = _signing_key(network.root, key_file, no_new_key, network.settings.id)
     target = output or network.root / "output" / "cards" / f"cards-{sheet.value}.pdf"
     try:
         done = print_cards(network, key, target, sheet=sheet.value, company=company, only_new=only_new)

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from . import models
 from .catalogue import Catalogue
+from .cardlayout import COMMON_FIELDS, ELEMENT_TYPES, LIST_FIELDS, PER_CARD_FIELDS
 from .members import EMPLOYEE_COLUMNS
 from .survey import AGE_BANDS, SURVEY_COLUMNS
 from .workbook import Column
@@ -85,14 +86,61 @@ yes/no cells accept `sì`/`no`, `yes`/`no`, `x`, `1`/`0`.
 """
 
 
-def render_formats(sample: Catalogue) -> str:
-    examples = _collect_examples(sample)
+_LAYOUTS = """## `templates/card-front.yaml`, `templates/card-back.yaml`: card layouts
+
+What prints on each side of the welfare card (ID-1, 85.60 × 53.98 mm, landscape), as a list of
+`elements:` drawn in order. Positions and sizes are in mm from the card's top-left corner, colours
+are CMYK percentages `[c, m, y, k]`, text sizes in points, fonts `DejaVuSans` or
+`DejaVuSans-Bold` (embedded in the PDF). Rules checked by `validate`:
+
+- text, lists and the QR code stay at least 3 mm inside the trim; a `rect` may reach the edge,
+  and then prints on into the 2 mm bleed;
+- the QR element is big enough for modules of at least 0.4 mm with a 4-module quiet zone;
+- texts name only the fields below, in braces (`Tessera n. {card_number}`); a text that does not
+  fit shrinks down to `min_size`, then wraps up to `max_lines`, and never overflows.
+"""
+
+_REGISTRY = """## `members/cards.jsonl`: the card registry
+
+Written by `welfarectl cards`, never by hand: one JSON object a line, one line per event, each
+line carrying in `prev` the SHA-256 (hex) of the line before (`null` on the first line), so that
+`validate` reports an edited, deleted or moved line by its line number. Commit it with the rest
+of the network.
+
+| event | fields |
+| --- | --- |
+| `issued` | `seq`, `card` (8 digits), `company` (id), `holder` (codice fiscale), `date`, `expires`, `replaces` (a card number or `null`), `prev` |
+| `revoked` | `seq`, `card`, `reason` (`lost`, `left` or `withdrawn`), `date`, `prev` |
+| `replaced` | `seq`, `card`, `by` (the new card number), `date`, `prev` |
+| `printed` | `seq`, `cards` (the card numbers printed in one run), `date`, `prev` |
+
+Card numbers are a 7-digit serial (from 1000000, never reused) and a Damm check digit, printed
+`1000 0004`. A card is active from its issue until it is revoked or replaced, and through its
+expiry date (`card.validity_months` after its issue, 24 by default).
+
+## `catalogue/keys/<key-id>.pub`: public keys
+
+The public halves of the keys that sign the cards' QR codes, PEM, named by their key id (the
+first 4 bytes of the SHA-256 of the raw public key, in hex). Every key ever used stays, so that
+older cards still verify. The QR format and the signed revocation list are described in
+[card-qr.md](card-qr.md).
+"""
+
+
+def render_formats(sample: Catalogue, layouts: tuple = ()) -> str:
+    """The whole of docs/formats.md; examples from the sample catalogue and card layouts."""
+    examples = _collect_examples([sample.network, *sample.organisations, *sample.services, *sample.workshops,
+                                  *(element for layout in layouts if layout for element in layout.elements)])
     out = [_INTRO]
     for file, _, intro, record_models in _FILES:
         out += [f"## `{file}`", "", intro, ""]
         for model in record_models:
             out += _model_table(model, examples.get(model.__name__, {}))
     out += [_WORKBOOKS, *_column_table(EMPLOYEE_COLUMNS), _SURVEY, *_column_table(SURVEY_COLUMNS)]
+    out += [_LAYOUTS, *_layout_fields()]
+    for kind, model in ELEMENT_TYPES.items():
+        out += _model_table(model, examples.get(model.__name__, {}), title=f"Element `type: {kind}`")
+    out += [_REGISTRY]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -104,9 +152,18 @@ def _column_table(columns: tuple[Column, ...]) -> list[str]:
     return lines + [""]
 
 
-def _model_table(model: type[BaseModel], examples: dict[str, object]) -> list[str]:
+def _layout_fields() -> list[str]:
+    lines = ["### Fields", "", "| field | what it is | example |", "| --- | --- | --- |"]
+    for name, (what, example) in {**PER_CARD_FIELDS, **COMMON_FIELDS, **LIST_FIELDS}.items():
+        shown = ", ".join(example) if isinstance(example, list) else example
+        lines.append(f"| `{name}` | {what}{' Only in a `list` element (`items`).' if name in LIST_FIELDS else ''} "
+                     f"| {_yaml_inline(shown)} |")
+    return lines + [""]
+
+
+def _model_table(model: type[BaseModel], examples: dict[str, object], title: str | None = None) -> list[str]:
     schema = model.model_json_schema(ref_template="{model}")
-    lines = [f"### {model.__name__}", ""]
+    lines = [f"### {title or model.__name__}", ""]
     lines += ["| field | type | required | description | example |", "| --- | --- | --- | --- | --- |"]
     required = set(schema.get("required", []))
     for name, prop in schema["properties"].items():
@@ -114,7 +171,8 @@ def _model_table(model: type[BaseModel], examples: dict[str, object]) -> list[st
         description = (info.description or "").replace("|", "\\|")
         example = examples.get(name)
         shown = "" if example is None else f"`{_yaml_inline(example)}`"
-        default = "" if name in required or info.default in (None, [], {}) else f" (default {_yaml_inline(info.default)})"
+        value = info.default_factory() if info.default_factory else info.default
+        default = "" if name in required or value in (None, [], {}) else f" (default {_yaml_inline(value)})"
         lines.append(f"| `{name}` | {_type(prop)} | {'yes' if name in required else 'no' + default} "
                      f"| {description} | {shown} |")
     return lines + [""]
@@ -126,6 +184,8 @@ def _type(prop: dict) -> str:
         return " or ".join(kinds)
     if "$ref" in prop:
         return f"mapping ({prop['$ref']})"
+    if "const" in prop:
+        return f"`{prop['const']}`"
     if "enum" in prop:
         return "one of " + ", ".join(f"`{v}`" for v in prop["enum"])
     kind = prop.get("type")
@@ -151,7 +211,7 @@ def _yaml_inline(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _collect_examples(sample: Catalogue) -> dict[str, dict[str, object]]:
+def _collect_examples(records: list) -> dict[str, dict[str, object]]:
     """The first value each field of each model takes anywhere in the sample."""
     found: dict[str, dict[str, object]] = {}
 
@@ -166,7 +226,7 @@ def _collect_examples(sample: Catalogue) -> dict[str, dict[str, object]]:
                 if isinstance(item, BaseModel):
                     visit(item)
 
-    for record in [sample.network, *sample.organisations, *sample.services, *sample.workshops]:
+    for record in records:
         if record is not None:
             visit(record)
     return found

@@ -49,7 +49,7 @@ class _PlainResolver(yaml.resolver.BaseResolver):
 _PlainResolver.add_implicit_resolver(_PLAIN, re.compile(r".*", re.S), None)
 
 try:
-    from yaml import CParser as _CParser
+    from yaml.cyaml import CParser as _CParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None
 

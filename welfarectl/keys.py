@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from .output import fsync_directory
 from .problems import Location, Problem, problem
 
 ENV_VAR = "WELFARECTL_SIGNING_KEY"
@@ -307,7 +308,7 @@ def _write_atomic(path: Path, data: bytes, mode: int, *, replace: bool) -> None:
                 os.link(tmp, path)
             except FileExistsError:
                 raise KeyExists(f"a private key already exists at {path}; refusing to overwrite it") from None
-        _fsync_dir(path.parent)
+        fsync_directory(path.parent)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -320,17 +321,3 @@ def _make_private_dirs(directory: Path) -> None:
         directory = directory.parent
     for each in reversed(missing):
         each.mkdir(mode=0o700, exist_ok=True)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename durable; a no-op where directories cannot be opened or synced."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -6,6 +6,7 @@ the QR codes are read back with the print shop's tools (pdftoppm, zbarimg) from 
 
 import csv
 import json
+from datetime import date
 import os
 import shutil
 import subprocess
@@ -14,6 +15,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from xlsxfiles import EMPLOYEE_HEADER, write_workbook
+
+from welfarectl.members import read_employees
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANIES = ("ferramenta-centrale-soliera", "osteria-del-tortellino-felice", "acetaia-il-cortile-antico")
@@ -74,8 +78,8 @@ def test_printed_a4_sheet_decodes_and_verifies_and_is_print_ready(net, tmp_path)
     done = welfarectl(net, "cards", "print", "--company", COMPANIES[2])
     assert done.returncode == 0, done.stderr
     assert "created a new signing key" in done.stderr
-    pdf = net / "output" / "cards" / "cards-a4.pdf"
-    manifest = list(csv.DictReader((pdf.with_suffix(".csv")).open(encoding="utf-8")))
+    pdf = net / "output" / "cards" / f"cards-a4-{COMPANIES[2]}.pdf"
+    manifest = list(csv.DictReader((pdf.with_suffix(".csv")).open(encoding="utf-8-sig")))
     fronts = [row for row in manifest if row["side"] == "front"]
     assert len(fronts) == 12 and {row["company"] for row in fronts} == {COMPANIES[2]}
     ticket = pdf.with_suffix(".txt").read_text(encoding="utf-8")
@@ -123,7 +127,7 @@ def _a_payload(net: Path, tmp_path: Path) -> tuple[str, str]:
     assert welfarectl(net, "cards", "print", "--sheet", "single", "-o", str(tmp_path / "s.pdf")).returncode == 0
     tool("pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", str(tmp_path / "s.pdf"), str(tmp_path / "card"))
     payload = tool("zbarimg", "--raw", "-q", str(next(tmp_path.glob("card*.png")))).strip()
-    first = next(csv.DictReader((tmp_path / "s.csv").open(encoding="utf-8")))
+    first = next(csv.DictReader((tmp_path / "s.csv").open(encoding="utf-8-sig")))
     return payload, first["card"]
 
 
@@ -214,3 +218,41 @@ def test_validate_reports_a_hand_edited_registry_by_line(net):
     assert ("registry-chain-broken", 4) in found
     refused = welfarectl(net, "cards", "issue")
     assert refused.returncode == 1
+
+
+def test_an_output_path_that_is_a_directory_is_refused_before_anything_is_written(net, tmp_path):
+    issue(net)
+    (tmp_path / "out").mkdir()
+    done = welfarectl(net, "cards", "print", "-o", str(tmp_path / "out"))
+    assert done.returncode == 2 and "is a directory" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("out")) == ["out"]
+    assert welfarectl(net, "cards", "revocations", "-o", str(tmp_path / "out")).returncode == 2
+
+
+def test_a_proof_leaves_the_cards_for_the_next_only_new_batch(net, tmp_path):
+    issued = issue(net)["issued"]
+    assert welfarectl(net, "cards", "print", "--proof", "-o", str(tmp_path / "proof.pdf")).returncode == 0
+    batch = welfarectl(net, "cards", "print", "--only-new")
+    assert batch.returncode == 0 and f"{issued} cards" in batch.stdout
+    rows = list(csv.DictReader((net / "output" / "cards" / "cards-a4-new.csv").open(encoding="utf-8-sig")))
+    assert len([row for row in rows if row["side"] == "front"]) == issued
+    assert "no new active cards" in welfarectl(net, "cards", "print", "--only-new").stdout
+
+
+def test_the_card_of_someone_who_left_is_not_printed(net):
+    cards = issue(net)["cards"]
+    company = COMPANIES[0]
+    staff, _ = read_employees(net / "members" / f"{company}.xlsx", f"members/{company}.xlsx", company)
+    current = [e for e in staff if e.leaving_date is None]
+    leaver = current[0]
+    write_workbook(net / "members" / f"{company}.xlsx", [EMPLOYEE_HEADER[:5]] + [
+        [e.surname, e.given_name, e.codice_fiscale, e.hire_date,
+         date(2026, 11, 1) if e is leaver else e.leaving_date] for e in staff])
+    warned = welfarectl(net, "validate", "--format", "json")
+    assert "card-holder-left" in {p["code"] for p in json.loads(warned.stdout)["problems"]}
+    done = welfarectl(net, "cards", "print", "--company", company)
+    assert done.returncode == 0 and "not printed: 1 card of people who left" in done.stdout
+    rows = list(csv.DictReader((net / "output" / "cards" / f"cards-a4-{company}.csv").open(encoding="utf-8-sig")))
+    leaver_card = next(c["card"] for c in cards if c["holder"] == f"{leaver.given_name} {leaver.surname}")
+    assert leaver_card not in {row["card"] for row in rows}
+    assert len({row["card"] for row in rows}) == len(current) - 1

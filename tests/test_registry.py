@@ -238,6 +238,27 @@ def test_replace_stops_the_old_number_and_issues_the_holder_a_new_one(net):
         registry.revoke_card(net.root, N2, "lost")
 
 
+def test_a_withdrawn_card_is_not_given_back_by_the_next_issue(net):
+    cards = registry.issue_cards(net)
+    registry.revoke_card(net.root, cards[0].number, "withdrawn")
+    assert registry.issue_cards(net) == []
+    assert registry.withdrawn_holders(registry.read_registry(net.root)[0]) == {(cards[0].company, cards[0].holder)}
+
+
+def test_a_card_reported_lost_is_replaced_afterwards_once(net):
+    registry.issue_cards(net)
+    registry.revoke_card(net.root, N2, "lost")
+    old, new = registry.replace_card(net, N2)
+    assert (old.status(date(2026, 11, 26)), old.replaced_by, new.replaces) == ("replaced", new.number, N2)
+    reg, problems = registry.read_registry(net.root)
+    assert problems == [] and reg.revoked()[N2] == date(2026, 11, 26)
+    with pytest.raises(registry.CardAlreadyRevoked, match="replaced by"):
+        registry.replace_card(net, N2)
+    registry.revoke_card(net.root, N1, "left")
+    with pytest.raises(registry.CardAlreadyRevoked, match="revoked"):
+        registry.replace_card(net, N1)
+
+
 def test_replace_refuses_a_card_whose_holder_has_left(net):
     conti = next(c for c in registry.issue_cards(net) if c.holder == codice_fiscale(6))
     with pytest.raises(registry.HolderNotCurrent):
@@ -478,7 +499,7 @@ print("ready", flush=True)
 while True:  # one write of many lines, then many writes of one line each
     registry.issue_cards(network)
     for card in registry.read_registry(network.root)[0].active(network.as_of):
-        registry.revoke_card(network.root, card.number, "withdrawn")
+        registry.revoke_card(network.root, card.number, "lost")
 """
 
 

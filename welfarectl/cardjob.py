@@ -3,8 +3,9 @@ print shop (PDF, manifest CSV, job ticket) written atomically, and the run noted
 
 Rules: only active cards (not revoked, replaced or expired) are printed, ordered by company and
 holder so that a company's cards come off the press together; `--only-new` leaves out cards
-already printed; a card whose holder is in no workbook is not printed (validate warns about it);
-a name the card font cannot print stops the run with the workbook cell to fix.
+already printed; a card whose holder is in no workbook, or has left, is not printed (validate
+warns about both; the summary counts them); a name the card font cannot print stops the run with
+the workbook cell to fix. A run is noted in the registry as printed, unless it is a proof.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from pathlib import Path
 from . import cardlayout, cardprint, qrpayload, registry
 from .clock import today
 from .network import Network
-from .output import write_bytes_atomic, write_text_atomic
+from .output import BadTarget, check_target, write_bytes_atomic, write_text_atomic  # noqa: F401
 from .problems import Problem, has_errors, problem
 
 
 class NothingToPrint(Exception):
     """No card matches: not an error, the command says so and exits 0."""
+
 
 
 @dataclass
@@ -32,7 +34,8 @@ class PrintRun:
 
 
 def print_cards(network: Network, key, target: Path, *, sheet: str, company: str | None = None,
-                only_new: bool = False) -> PrintRun:
+                only_new: bool = False, proof: bool = False) -> PrintRun:
+    check_target(target)
     front, back, problems = cardlayout.load_layouts(network.root)
     if has_errors(problems):
         return PrintRun(problems=problems)
@@ -41,11 +44,14 @@ def print_cards(network: Network, key, target: Path, *, sheet: str, company: str
         return PrintRun(problems=problems)
     day = today()
     holders = {(e.company, e.codice_fiscale): e for e in network.employees}
-    chosen = [card for card in reg.cards.values()
+    wanted = [card for card in reg.cards.values()
               if card.status(day) == "active" and (company is None or card.company == company)
-              and not (only_new and card.printed) and (card.company, card.holder) in holders]
+              and not (only_new and card.printed)]
+    chosen = [card for card in wanted if _still_employed(holders.get((card.company, card.holder)), day)]
+    skipped = len(wanted) - len(chosen)
     if not chosen:
         what = "new active cards" if only_new else "active cards"
+        what += f" of current employees ({skipped} of people who left or are in no workbook)" if skipped else ""
         raise NothingToPrint(f"no {what} to print" + (f" for {company}" if company else "")
                              + ("" if reg.cards else "; issue them first with `welfarectl cards issue`"))
     names = network.organisations_by_id
@@ -64,13 +70,28 @@ def print_cards(network: Network, key, target: Path, *, sheet: str, company: str
         company_id=card.company,
     ) for card in chosen]
     job = cardprint.render(cards, front, back, cardlayout.common_fields(network), sheet)
-    digest = hashlib.sha256(job.pdf).hexdigest()
-    write_text_atomic(target.with_suffix(".csv"), cardprint.manifest_csv(job.manifest))
-    write_text_atomic(target.with_suffix(".txt"), job.ticket + f"PDF SHA-256: {digest}\n")
-    write_bytes_atomic(target, job.pdf)
-    registry.record_printed(network.root, [card.number for card in chosen])
-    return PrintRun(summary=f"{len(cards):,} cards -> {target} (manifest {target.with_suffix('.csv').name}, "
-                            f"job ticket {target.with_suffix('.txt').name})", cards=len(cards))
+    selection = ", ".join(filter(None, [f"company {company}" if company else "all companies",
+                                        "new cards only" if only_new else "", "PROOF, not for issue" if proof else ""]))
+    ticket = (job.ticket + f"File: {target.name}\nSelection: {selection}\n"
+              + (f"Contact: {settings.email}\n" if settings.email else "")
+              + f"PDF SHA-256: {hashlib.sha256(job.pdf).hexdigest()}\n")
+    try:
+        write_bytes_atomic(target.with_suffix(".csv"), cardprint.manifest_csv(job.manifest).encode("utf-8-sig"))
+        write_text_atomic(target.with_suffix(".txt"), ticket)
+        write_bytes_atomic(target, job.pdf)
+    except OSError as exc:
+        raise BadTarget(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
+    if not proof:
+        registry.record_printed(network.root, [card.number for card in chosen])
+    left_out = (f"; not printed: {skipped} card{'s' if skipped != 1 else ''} of people who left or are in no "
+                "workbook (`welfarectl validate` lists them; revoke them)") if skipped else ""
+    return PrintRun(summary=f"{len(cards):,} cards on {len({row['sheet'] for row in job.manifest}):,} sheets -> {target} (manifest "
+                            f"{target.with_suffix('.csv').name}, job ticket {target.with_suffix('.txt').name})"
+                            + (", a proof: not noted as printed" if proof else "") + left_out, cards=len(cards))
+
+
+def _still_employed(person, day) -> bool:
+    return person is not None and (person.leaving_date is None or person.leaving_date > day)
 
 
 def _unprintable_companies(network: Network, companies: set[str]) -> list[Problem]:

@@ -128,8 +128,7 @@ def cards_issue(
     from . import registry
 
     network = _checked_network(ctx)
-    if company is not None and company not in {c.id for c in network.member_companies}:
-        raise _fail(f"no member company has the id '{company}'", 2)
+    _check_company(network, company)
     try:
         issued = registry.issue_cards(network, company=company, dry_run=dry_run)
     except registry.RegistryError as exc:
@@ -140,15 +139,20 @@ def cards_issue(
             {"card": c.number, "company": c.company, "holder": names.get((c.company, c.holder), ""),
              "expires": c.expires.isoformat()} for c in issued]})
         return
+    if not issued:
+        console.print_text("no card to issue: every current employee" + (f" of {company}" if company else "")
+                           + " has an active card (or had one withdrawn)")
+        return
     verb = "would issue" if dry_run else "issued"
+    them = "them" if len(issued) != 1 else "it"
     console.print_text(f"{verb} {len(issued):,} card{'s' if len(issued) != 1 else ''}"
-                       + ("" if dry_run or not issued else "; print them with `welfarectl cards print --only-new`"))
+                       + ("" if dry_run else f"; print {them} with `welfarectl cards print --only-new`"))
 
 
 @cards_app.command("revoke")
 def cards_revoke(
     ctx: typer.Context,
-    number: Annotated[str, typer.Argument(help="The card number, as printed (spaces allowed).")],
+    number: Annotated[str, typer.Argument(metavar="NUMBER", help="The card number, as printed (spaces allowed).")],
     reason: Annotated[Reason, typer.Option("--reason", help="Why the card stops being valid.")],
 ) -> None:
     """Revoke a card: it stops verifying as soon as providers have the new revocation list."""
@@ -166,7 +170,8 @@ def cards_revoke(
 @cards_app.command("replace")
 def cards_replace(
     ctx: typer.Context,
-    number: Annotated[str, typer.Argument(help="The card number to replace (lost, damaged...).")],
+    number: Annotated[str, typer.Argument(metavar="NUMBER", help="The card number to replace (lost, damaged...); "
+                                          "a card already revoked as lost may be replaced too.")],
 ) -> None:
     """Revoke a card and issue its holder a new one with a new number."""
     from . import registry
@@ -183,7 +188,8 @@ def cards_replace(
 @cards_app.command("verify")
 def cards_verify(
     ctx: typer.Context,
-    payload: Annotated[str, typer.Argument(help="The QR code's text (WC1:...), or - to read it from standard input.")],
+    payload: Annotated[str, typer.Argument(metavar="PAYLOAD",
+                                           help="The QR code's text (WC1:...), or - to read it from standard input.")],
     revocations: Annotated[Optional[Path], typer.Option(
         "--revocations", metavar="FILE", help="A signed revocation list to check against "
         "(default: the network's card registry).")] = None,
@@ -199,7 +205,9 @@ def cards_verify(
     root = _network_dir(ctx)
     text = sys.stdin.read() if payload == "-" else payload
     network_id = _network_id(root)
-    public_keys, _ = keys.load_public_keys(root)
+    public_keys, broken = keys.load_public_keys(root)
+    for found in broken:
+        console.print_note(f"{found.location}: {found.message()} (ignored)")
     revoked = _revoked_cards(root, network_id, public_keys, revocations)
     verdict = qrpayload.verify_payload(text.strip(), public_keys, network_id, revoked, today())
     card = registry.format_card_number(verdict.card) if verdict.card else None
@@ -241,6 +249,7 @@ def cards_revocations(
 ) -> None:
     """Write the signed list of revoked cards that providers check cards against."""
     from . import registry, revocations as revocation_list
+    from .output import BadTarget, check_target
     from .clock import today
     from .output import write_bytes_atomic
 
@@ -251,7 +260,11 @@ def cards_revocations(
     key = _signing_key(root, key_file, no_new_key)
     data = revocation_list.build_revocation_list(_network_id(root), reg.revoked(), key, today())
     target = output or root / "output" / "cards" / "revocations.json"
-    write_bytes_atomic(target, data)
+    try:
+        check_target(target)
+        write_bytes_atomic(target, data)
+    except (BadTarget, OSError) as exc:
+        raise _fail(str(exc) if isinstance(exc, BadTarget) else f"cannot write {target}: {exc.strerror or exc}", 2) from None
     console.print_text(f"{len(reg.revoked()):,} revoked cards, signed with key {key.key_id} -> {target}")
 
 
@@ -262,29 +275,46 @@ def cards_print(
     only_new: Annotated[bool, typer.Option("--only-new", help="Only active cards never printed before.")] = False,
     sheet: Annotated[Sheet, typer.Option("--sheet", help="a4 or sra3: cards imposed N-up with bleed and crop "
                                          "marks; single: one card a page, for desktop card printers.")] = Sheet.a4,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH",
-                                                   help="The PDF to write (default output/cards/cards-SHEET.pdf); "
-                                                   "the manifest (.csv) and job ticket (.txt) go beside it.")] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", metavar="PATH", help="The PDF to write (default output/cards/cards-SHEET[-COMPANY][-new].pdf); "
+        "the manifest (.csv) and job ticket (.txt) go beside it.")] = None,
+    proof: Annotated[bool, typer.Option("--proof", help="A proof to check, not a batch: the cards are not "
+                                        "noted as printed, so --only-new still picks them.")] = False,
     key_file: KeyFileOption = None,
     no_new_key: NoNewKeyOption = False,
 ) -> None:
-    """Print the active cards, fronts and backs, ready for the print shop."""
-    from .cardjob import NothingToPrint, print_cards
+    """Print the active cards, fronts and backs, ready for the print shop.
+
+    Every run but a --proof is noted in the registry, so that --only-new prints only what is new.
+    """
+    from .cardjob import BadTarget, NothingToPrint, print_cards
 
     network = _checked_network(ctx)
-    if company is not None and company not in {c.id for c in network.member_companies}:
-        raise _fail(f"no member company has the id '{company}'", 2)
+    _check_company(network, company)
+    name = "-".join(filter(None, ["cards", sheet.value, company, "new" if only_new else "", "proof" if proof else ""]))
+    target = output or network.root / "output" / "cards" / f"{name}.pdf"
     key = _signing_key(network.root, key_file, no_new_key, network.settings.id)
-    target = output or network.root / "output" / "cards" / f"cards-{sheet.value}.pdf"
     try:
-        done = print_cards(network, key, target, sheet=sheet.value, company=company, only_new=only_new)
+        done = print_cards(network, key, target, sheet=sheet.value, company=company, only_new=only_new, proof=proof)
     except NothingToPrint as exc:
         console.print_text(str(exc))
         return
+    except BadTarget as exc:
+        raise _fail(str(exc), 2) from None
     if done.problems:
         console.print_problems(done.problems, console.detect_lang(None))
         raise typer.Exit(1)
     console.print_text(done.summary)
+
+
+def _check_company(network, company: str | None) -> None:
+    """Exit 2 when --company names no member company, suggesting the closest id."""
+    import difflib
+
+    ids = [c.id for c in network.member_companies]
+    if company is not None and company not in ids:
+        close = difflib.get_close_matches(company.lower(), ids, n=1)
+        raise _fail(f"no member company has the id '{company}'" + (f"; did you mean '{close[0]}'?" if close else ""), 2)
 
 
 def _holder_names(network) -> dict[tuple[str, str], str]:

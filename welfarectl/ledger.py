@@ -290,10 +290,13 @@ def _revoked(registry: Registry, fields: dict, line: int) -> None:
 
 
 def _replaced(registry: Registry, fields: dict, line: int) -> None:
-    card, by = _still_valid(registry, fields["card"]), fields["by"]
+    """A valid card, or one revoked as lost, is replaced once by a new number."""
+    card, by = _known(registry, fields["card"]), fields["by"]
+    if not (card.revoked_on is None or (card.reason == "lost" and card.replaced_by is None)):
+        _still_valid(registry, card.number)
     if by in registry.cards:
         raise _Bad(f"its new card {by} was already issued", f"la nuova tessera {by} era già stata emessa")
-    card.revoked_on, card.replaced_by = date.fromisoformat(fields["date"]), by
+    card.revoked_on, card.replaced_by = card.revoked_on or date.fromisoformat(fields["date"]), by
 
 
 def _printed(registry: Registry, fields: dict, line: int) -> None:

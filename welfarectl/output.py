@@ -7,6 +7,22 @@ import tempfile
 from pathlib import Path
 
 
+class BadTarget(Exception):
+    """An output path that cannot be written (a directory, a parent that is a file...)."""
+
+
+def check_target(target: Path) -> None:
+    """Refuse, before any work, an output path that cannot be written: a directory, or one whose
+    parent is a file."""
+    if target.is_dir():
+        raise BadTarget(f"{target} is a directory: give the name of the file to write")
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise BadTarget(f"{parent} is not a directory, so {target} cannot be written")
+            break
+
+
 def _current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

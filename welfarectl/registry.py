@@ -159,13 +159,14 @@ def _read_sound(network_dir: Path) -> Registry:
 
 def issue_cards(network, company: str | None = None, dry_run: bool = False) -> list[Card]:
     """Issue a card to every current employee (as of `network.as_of`; of `company` only, if given)
-    who has no active card with that company, in the order company id, surname, given name,
+    who has no active card with that company and never had one withdrawn, in the order company id, surname, given name,
     codice fiscale. Issued today, valid for the network's `card.validity_months`. A second run
     issues none. With `dry_run`, the cards that would be issued, numbers included; nothing written."""
     day = today()
     expires = add_months(day, _validity_months(network))
     with _transaction(network.root, dry_run=dry_run) as tx:
         covered = {(card.company, card.holder) for card in tx.registry.active(day)}
+        covered |= withdrawn_holders(tx.registry)
         issued = []
         for person in sorted(network.current_employees(), key=_employee_order):
             key = (person.company, person.codice_fiscale)
@@ -177,6 +178,11 @@ def issue_cards(network, company: str | None = None, dry_run: bool = False) -> l
                       date=day.isoformat(), expires=expires.isoformat(), replaces=None)
             issued.append(tx.registry.cards[number])
     return issued
+
+
+def withdrawn_holders(registry: Registry) -> set[tuple[str, str]]:
+    """(company, codice fiscale) of everyone whose card was withdrawn: `cards issue` skips them."""
+    return {(card.company, card.holder) for card in registry.cards.values() if card.reason == "withdrawn"}
 
 
 def revoke_card(network_dir: Path, number: str, reason: str) -> Card:
@@ -192,11 +198,14 @@ def revoke_card(network_dir: Path, number: str, reason: str) -> Card:
 
 def replace_card(network, number: str) -> tuple[Card, Card]:
     """Replace a card (lost, damaged): the old number stops being valid and the holder, who must
-    still be a current employee of the card's company, gets a new number valid from today."""
+    still be a current employee of the card's company, gets a new number valid from today. A card
+    already revoked as lost may be replaced (once); other revoked cards may not."""
     number = _parse_number(number)
     day = today()
     with _transaction(network.root) as tx:
-        old = _revocable(tx.registry, number)
+        old = _existing(tx.registry, number)
+        if not (old.reason == "lost" and old.replaced_by is None):  # a card reported lost is replaced later
+            _revocable(tx.registry, number)
         if not any(e.company == old.company and e.codice_fiscale == old.holder for e in network.current_employees()):
             raise HolderNotCurrent(f"the holder of card {format_card_number(number)} is not a current employee of "
                                    f"{old.company}: revoke the card instead (`--reason left`)")

@@ -400,6 +400,42 @@ def test_a_truncated_last_line_is_reported_with_its_number(issued_net, cut):
         ("registry-truncated", CURRENT, {"line": CURRENT})]
 
 
+def head_path(network) -> Path:
+    return network.root / "members" / "cards.head"
+
+
+def test_the_head_records_the_line_count_and_the_last_lines_hash(issued_net):
+    lines = ledger_path(issued_net).read_bytes().split(b"\n")[:-1]
+    head = json.loads(head_path(issued_net).read_text(encoding="utf-8"))
+    assert head == {"lines": len(lines), "last": hashlib.sha256(lines[-1]).hexdigest()}
+
+
+@pytest.mark.parametrize("change", [
+    lambda lines: lines[:-1],  # the last line deleted
+    lambda lines: lines[:-2],  # the last two
+    lambda lines: lines[:-1] + [lines[-1].replace(b'"company":"', b'"company":"x', 1)],  # the last line edited
+])
+def test_lines_deleted_or_edited_at_the_end_are_reported(issued_net, change):
+    rewrite_lines(issued_net, change)
+    assert ("registry-lines-missing" in {code for code, _ in found(issued_net.root)})
+    with pytest.raises(registry.RegistryDamaged):
+        registry.revoke_card(issued_net.root, N1, "lost")
+
+
+def test_a_deleted_registry_with_its_head_left_is_reported(issued_net):
+    ledger_path(issued_net).unlink()
+    assert found(issued_net.root) == [("registry-lines-missing", None)]
+
+
+def test_a_head_that_lags_after_a_stop_between_the_two_writes_is_fine(issued_net):
+    before = head_path(issued_net).read_bytes()
+    registry.revoke_card(issued_net.root, N1, "lost")
+    head_path(issued_net).write_bytes(before)  # as if stopped after writing the registry
+    assert found(issued_net.root) == []
+    registry.revoke_card(issued_net.root, N2, "lost")
+    assert json.loads(head_path(issued_net).read_text(encoding="utf-8"))["lines"] == CURRENT + 2
+
+
 def test_a_damaged_registry_is_never_written_to(issued_net):
     rewrite_lines(issued_net, lambda lines: lines[:-1] + [lines[-1][:-9]])
     before = ledger_path(issued_net).read_bytes()

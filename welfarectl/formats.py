@@ -114,6 +114,9 @@ of the network.
 | `replaced` | `seq`, `card`, `by` (the new card number), `date`, `prev` |
 | `printed` | `seq`, `cards` (the card numbers printed in one run), `date`, `prev` |
 
+`members/cards.head`, rewritten after each write, records the registry's line count and the hash of
+its last line (`{"lines": N, "last": H}`), so that lines cut from the end are reported too.
+
 Card numbers are a 7-digit serial (from 1000000, never reused) and a Damm check digit, printed
 `1000 0004`. A card is active from its issue until it is revoked or replaced, and through its
 expiry date (`card.validity_months` after its issue, 24 by default).

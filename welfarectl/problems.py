@@ -360,6 +360,25 @@ _define("unprintable-character", "error", "Character missing from the card font"
         "'{text}' contains {character}, which font {font} cannot print",
         "'{text}' contiene {character}, che il font {font} non può stampare")
 
+_define("layout-overlap", "warning", "Layout elements overlap",
+        "Two elements that carry content (texts, lists, the QR code) overlap on the card, so one would "
+        "print over the other. Rectangles are backgrounds and may lie under anything.",
+        "{element} overlaps {other} (line {other_line})",
+        "{element} si sovrappone a {other} (riga {other_line})")
+_define("text-does-not-fit", "warning", "Text too long for its box",
+        "A layout text does not fit its box even at its min_size on max_lines lines; it will be printed "
+        "smaller than min_size. Shorten the text, enlarge the box, or allow more lines.",
+        "{element} fits only at {size} pt, below its min_size {min_size} pt",
+        "{element} entra solo a {size} pt, sotto il suo min_size di {min_size} pt")
+_define("registry-lines-missing", "error", "Lines missing at the end of the card registry",
+        "members/cards.head records how many lines the card registry had and the hash of its last "
+        "line when welfarectl last wrote it. The registry is now shorter, or its last line differs: "
+        "lines were deleted or edited at the end. Restore both files from version control.",
+        "line {expected}, recorded in members/cards.head as the last one written, is no longer in the "
+        "registry ({found} lines): lines were deleted or edited at its end",
+        "la riga {expected}, registrata in members/cards.head come l'ultima scritta, non è più nel "
+        "registro ({found} righe): righe in fondo sono state tolte o modificate")
+
 
 def render_catalogue_markdown() -> str:
     """docs/problems.md: every problem code, for the people who must fix them."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import fcntl
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -41,6 +42,7 @@ from .ledger import (  # noqa: F401
 from .problems import Location, Problem, problem
 
 LOCK_FILE = "members/.cards.lock"
+HEAD_FILE = "members/cards.head"
 DEFAULT_VALIDITY_MONTHS = 24
 
 
@@ -86,14 +88,50 @@ class HolderNotCurrent(RegistryError):
 
 
 def read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
-    """The registry of the network in `network_dir` and its problems; no file is an empty registry."""
+    """The registry of the network in `network_dir` and its problems; no file is an empty registry.
+    The lines are checked against `members/cards.head` too, which catches what the hash chain
+    cannot: lines deleted or edited at the end."""
     try:
         data = (network_dir / REGISTRY_FILE).read_bytes()
     except FileNotFoundError:
-        return Registry(), []
+        return Registry(), _check_head(network_dir, b"", 0)
     except OSError as exc:
         return Registry(), [problem("file-unreadable", Location(REGISTRY_FILE), reason=exc.strerror or str(exc))]
-    return parse_registry(data)
+    registry, problems = parse_registry(data)
+    if any(p.code == "registry-truncated" for p in problems):  # that already says the end is missing
+        return registry, problems
+    return registry, problems + _check_head(network_dir, data, registry.lines)
+
+
+def _check_head(network_dir: Path, data: bytes, found: int) -> list[Problem]:
+    """The head records the line count and the last line's hash of the last write. A registry in
+    which that line is no longer found lost or changed lines at its end. A longer one is fine: a
+    writer stopped between writing the registry and its head."""
+    try:
+        raw = (network_dir / HEAD_FILE).read_bytes()
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        return [problem("file-unreadable", Location(HEAD_FILE), reason=exc.strerror or str(exc))]
+    try:
+        head = json.loads(raw)
+        expected, last = head["lines"], head["last"]
+        if type(expected) is not int or expected < 1 or not isinstance(last, str):
+            raise ValueError
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError):
+        return [problem("registry-malformed", Location(HEAD_FILE, line=1), line=1,
+                        reason="not a registry head record", reason_it="non è un record di testa del registro")]
+    lines = data.split(b"\n")
+    if expected <= found and hashlib.sha256(lines[expected - 1]).hexdigest() == last:
+        return []
+    if any(hashlib.sha256(line).hexdigest() == last for line in lines):
+        return []  # the recorded last line is there: lines went missing before it, and the chain says where
+    return [problem("registry-lines-missing", Location(REGISTRY_FILE, line=found or None),
+                    expected=expected, found=found)]
+
+
+def _head_record(registry: Registry) -> bytes:
+    return json.dumps({"lines": registry.lines, "last": registry.last_hash}, separators=(",", ":")).encode() + b"\n"
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -129,8 +167,9 @@ def _transaction(network_dir: Path, *, dry_run: bool = False) -> Iterator[_Trans
     with _locked(network_dir):
         tx = _Transaction(_read_sound(network_dir))
         yield tx
-        if tx.lines:
+        if tx.lines:  # the registry, then its head: a stop between the two leaves a head that lags
             output.write_bytes_atomic(network_dir / REGISTRY_FILE, tx.registry.data + b"".join(tx.lines))
+            output.write_bytes_atomic(network_dir / HEAD_FILE, _head_record(tx.registry))
 
 
 @contextmanager
@@ -143,8 +182,9 @@ def _locked(network_dir: Path) -> Iterator[None]:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             # the names output.write_bytes_atomic gives its temporary files
-            for leftover in lock.parent.glob(".cards.jsonl.*.tmp"):
-                leftover.unlink(missing_ok=True)
+            for pattern in (".cards.jsonl.*.tmp", ".cards.head.*.tmp"):
+                for leftover in lock.parent.glob(pattern):
+                    leftover.unlink(missing_ok=True)
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

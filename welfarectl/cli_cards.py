@@ -199,6 +199,8 @@ def cards_verify(
 
     Exit 0 valid; 3 malformed, 4 bad signature, 5 unknown key, 6 other network, 7 expired, 8 revoked.
     """
+    import dataclasses
+
     from . import keys, qrpayload, registry
     from .clock import today
 
@@ -210,6 +212,8 @@ def cards_verify(
         console.print_note(f"{found.location}: {found.message()} (ignored)")
     revoked = _revoked_cards(root, network_id, public_keys, revocations)
     verdict = qrpayload.verify_payload(text.strip(), public_keys, network_id, revoked, today())
+    if not text.strip():
+        verdict = dataclasses.replace(verdict, detail="nothing to verify: the payload is empty")
     card = registry.format_card_number(verdict.card) if verdict.card else None
     if format is Format.json:
         console.print_json({"status": verdict.status, "card": verdict.card,
@@ -218,7 +222,7 @@ def cards_verify(
     else:
         shown = f": card {card}" if card else ""
         expiry = f", expires {verdict.expires:%d/%m/%Y}" if verdict.expires and verdict.status == "valid" else ""
-        detail = f" ({verdict.detail})" if verdict.detail else ""
+        detail = f" ({verdict.detail})" if verdict.detail and verdict.status != "valid" else ""
         console.print_text(f"{verdict.status}{shown}{expiry}{detail}")
     raise typer.Exit(verdict.exit_code)
 

@@ -222,3 +222,22 @@ def test_path_operators_cover_exactly_the_dark_modules():
         rebuilt[y * 41 + x:y * 41 + x + w] = b"\x00" * w
     assert bytes(rebuilt) == matrix
     assert len(operators) - 1 == len(qrmatrix.dark_runs(matrix))
+
+
+def test_content_elements_that_overlap_are_reported_at_the_later_one():
+    layout = text_element() + "  - type: qr\n    x: 20\n    y: 22\n    size: 26\n"
+    assert found(layout) == [("templates/card-front.yaml:9:5", "layout-overlap")]
+    _, problems = load_layout(layout.encode("utf-8"), "templates/card-front.yaml")
+    assert dict(problems[0].params)["other_line"] == 2
+    apart = text_element() + "  - type: qr\n    x: 56\n    y: 22\n    size: 26\n"
+    assert found(apart) == []
+    under = "elements:\n  - type: rect\n    x: 0\n    y: 0\n    width: 85.6\n    height: 20\n    fill: [0, 0, 0, 10]\n"
+    assert found(under + text_element().removeprefix("elements:\n")) == []  # a background is not an overlap
+
+
+def test_a_fixed_text_too_long_for_its_box_is_reported():
+    long = '"La tessera welfare della rete territoriale delle imprese modenesi aderenti al progetto"'
+    assert found(text_element(text=long, min_size=8, height=4)) == [
+        ("templates/card-front.yaml:7:11", "text-does-not-fit")]
+    assert found(text_element(text='"TESSERA WELFARE"', min_size=8, height=4)) == []
+    assert found(text_element(text=f'"{LONG_NAME} {{holder}}"', min_size=8, height=4)) == []  # checked per card

@@ -175,7 +175,8 @@ def load_layout(raw: bytes, file: str) -> tuple[Layout | None, list[Problem]]:
     problems += found
     if top is None:
         return None, problems
-    elements = []
+    elements: list[Element] = []
+    places: list[Location] = []  # where each kept element is, for the checks across elements
     for i, item in enumerate(top.elements):
         kind, found = validate(_ElementKind, item, doc, ("elements", i))
         problems += found
@@ -185,7 +186,9 @@ def load_layout(raw: bytes, file: str) -> tuple[Layout | None, list[Problem]]:
         problems += found
         if element is not None:
             elements.append(element)
+            places.append(doc.locate(("elements", i)))
             problems += [p for check in CHECKS for p in check(element, doc, ("elements", i))]
+    problems += check_overlaps(elements, places)
     if any(p.severity == "error" for p in problems):
         return None, problems
     return Layout(file, tuple(elements)), problems
@@ -249,7 +252,43 @@ def check_printable_text(element: Element, doc: Document, path: tuple) -> list[P
                     font=element.font)]
 
 
-CHECKS = (check_placeholders, check_safe_area, check_qr_size, check_printable_text)
+def check_static_text_fits(element: Element, doc: Document, path: tuple) -> list[Problem]:
+    """A text without per-card fields fits its box at min_size or more (network fields take the
+    sample's values; a text with a holder's name is checked card by card when printing)."""
+    if not isinstance(element, TextElement):
+        return []
+    try:
+        used = fields_used(element.text)
+    except ValueError:
+        return []  # an unpaired brace is reported by check_placeholders
+    if used & set(PER_CARD_FIELDS) or used - set(TEXT_FIELDS):
+        return []  # per-card texts are checked when printing; unknown fields are reported already
+    text = fill(compile_text(element.text), sample_fields())
+    fitted = fit_text(text, element.font, element.size, element.min_size, element.width, element.height,
+                      element.max_lines, element.leading)
+    floor = element.size if element.min_size is None else min(element.min_size, element.size)
+    if fitted.size >= floor:
+        return []
+    return [problem("text-does-not-fit", doc.locate((*path, "text")), element=describe(element),
+                    size=f"{fitted.size:g}", min_size=f"{floor:g}")]
+
+
+CHECKS = (check_placeholders, check_safe_area, check_qr_size, check_printable_text, check_static_text_fits)
+
+
+def check_overlaps(elements: list[Element], places: list[Location]) -> list[Problem]:
+    """No two content elements (texts, lists, the QR code) overlap; rectangles are backgrounds."""
+    found = []
+    content = [(e, where) for e, where in zip(elements, places) if not isinstance(e, RectElement)]
+    for later_index, (later, where) in enumerate(content):
+        x, y, w, h = box(later)
+        for earlier, earlier_where in content[:later_index]:
+            ex, ey, ew, eh = box(earlier)
+            if min(x + w, ex + ew) - max(x, ex) > 1e-6 and min(y + h, ey + eh) - max(y, ey) > 1e-6:
+                found.append(problem("layout-overlap", where, element=describe(later), other=describe(earlier),
+                                     other_line=earlier_where.line))
+                break
+    return found
 
 
 def box(element: Element) -> tuple[float, float, float, float]:

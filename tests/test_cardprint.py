@@ -246,3 +246,14 @@ def _pixel(ppm: bytes, x_mm: float, y_mm: float) -> tuple[int, ...]:
     column, row = round(x_mm / 25.4 * 100), round(y_mm / 25.4 * 100)
     start = (row * int(width) + column) * 3
     return tuple(pixels[start:start + 3])
+
+
+def test_names_printed_below_their_min_size_are_listed_and_ordinary_ones_are_not(a4):
+    _, cards, job = a4
+    assert job.shrunk == ()  # the sample names, the long one included, fit at or above min_size
+    very_long = "Maria Antonietta Giuseppina Dell'Acqua Bianchi-Ferrarini de' Medici di Castelvetro"
+    odd = [PrintCard(cards[0].number, very_long, cards[0].company, cards[0].expires, cards[0].payload)]
+    shrunk = render(odd, FRONT, BACK, FIELDS, "single").shrunk
+    assert [(number, text) for number, text, _ in shrunk] == [(cards[0].number, very_long)]
+    holder = next(e for e in FRONT.elements if getattr(e, "text", None) == "{holder}")
+    assert shrunk[0][2] < holder.min_size

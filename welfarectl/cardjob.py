@@ -83,11 +83,18 @@ def print_cards(network: Network, key, target: Path, *, sheet: str, company: str
         raise BadTarget(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
     if not proof:
         registry.record_printed(network.root, [card.number for card in chosen])
+    if job.shrunk:
+        smallest = min(job.shrunk, key=lambda item: item[2])
+        left_out_size = (f"; {len(job.shrunk)} text{'s' if len(job.shrunk) != 1 else ''} printed below min_size, "
+                         f"the smallest '{smallest[1]}' at {smallest[2]:g} pt on card {smallest[0]}")
+    else:
+        left_out_size = ""
     left_out = (f"; not printed: {skipped} card{'s' if skipped != 1 else ''} of people who left or are in no "
                 "workbook (`welfarectl validate` lists them; revoke them)") if skipped else ""
     return PrintRun(summary=f"{len(cards):,} cards on {len({row['sheet'] for row in job.manifest}):,} sheets -> {target} (manifest "
                             f"{target.with_suffix('.csv').name}, job ticket {target.with_suffix('.txt').name})"
-                            + (", a proof: not noted as printed" if proof else "") + left_out, cards=len(cards))
+                            + (", a proof: not noted as printed" if proof else "") + left_out + left_out_size,
+                    cards=len(cards))
 
 
 def _still_employed(person, day) -> bool:

@@ -97,6 +97,7 @@ class PrintJob:
     pdf: bytes | None  # None when render_to wrote it to a file
     manifest: list[dict]
     ticket: str
+    shrunk: tuple[tuple[str, str, float], ...] = ()  # (card, text, size) printed below the text's min_size
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def render(cards: Sequence[PrintCard], front: Layout, back: Layout, fields_commo
     """The PDF as bytes, the manifest rows and the job ticket."""
     out = io.BytesIO()
     job = render_to(out, cards, front, back, fields_common, sheet)
-    return PrintJob(out.getvalue(), job.manifest, job.ticket)
+    return PrintJob(out.getvalue(), job.manifest, job.ticket, job.shrunk)
 
 
 def render_to(out: str | BinaryIO, cards: Sequence[PrintCard], front: Layout, back: Layout,
@@ -197,7 +198,8 @@ def render_to(out: str | BinaryIO, cards: Sequence[PrintCard], front: Layout, ba
                                  "holder": card.holder})
             canvas.showPage()
     canvas.save()
-    return PrintJob(None, manifest, job_ticket(geometry, len(cards), fields_common))
+    return PrintJob(None, manifest, job_ticket(geometry, len(cards), fields_common),
+                    tuple(sides["front"].shrunk + sides["back"].shrunk))
 
 
 def _describe(canvas, fields_common: dict, count: int, geometry: Sheet) -> None:
@@ -238,6 +240,7 @@ class _Side:
                 run.append(element)
         self._close(run)
         self.fitted: dict[tuple[int, str], object] = {}
+        self.shrunk: list[tuple[str, str, float]] = []
         self.pieces = {id(e): compile_text(e.text) for e in layout.elements if isinstance(e, TextElement)}
 
     def _close(self, run: list[Element]) -> None:
@@ -317,6 +320,8 @@ def _draw_rect(side: _Side, canvas, element: RectElement, card) -> None:
 def _draw_text(side: _Side, canvas, element: TextElement, card) -> None:
     text = fill(side.pieces[id(element)], side.values(card))
     fitted = side.fit(element, text)
+    if card is not None and fitted.size < min(element.min_size or element.size, element.size):
+        side.shrunk.append((card.number, text, fitted.size))
     _draw_lines(canvas, element, fitted.size, fitted.lines, element.x, element.width)
 
 

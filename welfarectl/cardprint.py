@@ -417,14 +417,16 @@ def job_ticket(geometry: Sheet, count: int, fields_common: dict) -> str:
             f"Cards: {count:,}, {geometry.per_sheet} a sheet ({geometry.columns} across x {geometry.rows} down)",
             f"Sheets: {sheets:,} ({2 * sheets:,} pages: odd pages fronts, even pages backs)",
             "Duplex: yes, flip on the long edge; backs are mirrored left to right to land behind their fronts",
-            f"Bleed: {geometry.bleed:g} mm on every side of every card; gutters {GUTTER:g} mm (one cut on each side)",
+            f"Bleed: {geometry.bleed:g} mm on every side of every card; gutters {GUTTER:g} mm, where the bleeds of "
+            "neighbouring cards meet: cut each card on its own trim lines (two cuts per gutter)",
             f"Margins: {geometry.left:.2f} mm left and right, {geometry.top:.2f} mm top and bottom (to the trim)",
             f"Crop marks: {MARK_WIDTH:g} pt registration, in the outer margins, from {MARK_OFFSET:g} mm off the trim",
         ]
     lines += [
         "Colour: CMYK only, no spot colours; QR codes 100 % K on white, do not scale the PDF",
         f"Fonts: {fonts}, embedded",
-        "Manifest: the CSV beside this ticket lists sheet, slot, side, card, company and holder",
+        "Manifest: the CSV beside this ticket lists sheet, slot, side, card, company and holder; slots count "
+        "left to right, top to bottom, as seen on each page (on a back page a card's slot is its mirrored column)",
     ]
     return "\n".join(lines) + "\n"
 

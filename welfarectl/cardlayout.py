@@ -71,53 +71,53 @@ FontName = Literal[tuple(FONTS)]  # type: ignore[valid-type]
 
 # --- the layout file ---------------------------------------------------------------------------
 class RectElement(Record):
-    type: Literal["rect"]
-    x: Mm
-    y: Mm
-    width: Size
-    height: Size
+    type: Literal["rect"] = Field(description="A filled rectangle: backgrounds and bands.")
+    x: Mm = Field(description="Left edge, mm from the card's left edge.")
+    y: Mm = Field(description="Top edge, mm from the card's top edge.")
+    width: Size = Field(description="Width in mm.")
+    height: Size = Field(description="Height in mm.")
     fill: CMYK = Field(description="CMYK percentages, e.g. [100, 45, 0, 20].")
     radius: float = Field(0, ge=0, le=20, description="Corner radius in mm.")
 
 
 class TextElement(Record):
-    type: Literal["text"]
-    x: Mm
-    y: Mm
-    width: Size
-    height: Size
+    type: Literal["text"] = Field(description="A text box, with fields in braces.")
+    x: Mm = Field(description="Left edge, mm from the card's left edge.")
+    y: Mm = Field(description="Top edge, mm from the card's top edge.")
+    width: Size = Field(description="Width in mm.")
+    height: Size = Field(description="Height in mm.")
     text: Text = Field(description="Text with fields in braces, e.g. 'Tessera n. {card_number}'.")
-    font: FontName = "DejaVuSans"
+    font: FontName = Field("DejaVuSans", description="One of the embedded fonts.")
     size: Points = Field(description="Font size in points.")
     min_size: Points | None = Field(None, description="Shrink down to this size before wrapping (default: size).")
-    max_lines: int = Field(1, ge=1, le=12)
+    max_lines: int = Field(1, ge=1, le=12, description="Lines the text may wrap onto after shrinking to min_size.")
     leading: float = Field(1.15, ge=0.8, le=3, description="Line pitch in ems.")
-    color: CMYK = Field(default_factory=lambda: [0, 0, 0, 100])
-    align: Literal["left", "center", "right"] = "left"
-    valign: Literal["top", "middle", "bottom"] = "top"
+    color: CMYK = Field(default_factory=lambda: [0, 0, 0, 100], description="Text colour, CMYK percentages.")
+    align: Literal["left", "center", "right"] = Field("left", description="Horizontal alignment in the box.")
+    valign: Literal["top", "middle", "bottom"] = Field("top", description="Vertical alignment in the box.")
 
 
 class ListElement(Record):
-    type: Literal["list"]
-    x: Mm
-    y: Mm
-    width: Size
-    height: Size
-    items: Literal[tuple(LIST_FIELDS)]  # type: ignore[valid-type]
-    font: FontName = "DejaVuSans"
-    size: Points
-    min_size: Points | None = None
-    columns: int = Field(1, ge=1, le=4)
+    type: Literal["list"] = Field(description="The items of a list field, in columns.")
+    x: Mm = Field(description="Left edge, mm from the card's left edge.")
+    y: Mm = Field(description="Top edge, mm from the card's top edge.")
+    width: Size = Field(description="Width in mm.")
+    height: Size = Field(description="Height in mm.")
+    items: Literal[tuple(LIST_FIELDS)] = Field(description="The list field to print.")  # type: ignore[valid-type]
+    font: FontName = Field("DejaVuSans", description="One of the embedded fonts.")
+    size: Points = Field(description="Font size in points.")
+    min_size: Points | None = Field(None, description="Shrink down to this size before giving up (default: size).")
+    columns: int = Field(1, ge=1, le=4, description="Columns the items are spread over.")
     gap: float = Field(3, ge=0, le=40, description="Space between columns in mm.")
-    leading: float = Field(1.3, ge=0.8, le=3)
-    bullet: str = Field("•", max_length=3)
-    color: CMYK = Field(default_factory=lambda: [0, 0, 0, 100])
+    leading: float = Field(1.3, ge=0.8, le=3, description="Line pitch in ems.")
+    bullet: str = Field("•", max_length=3, description="Printed before each item.")
+    color: CMYK = Field(default_factory=lambda: [0, 0, 0, 100], description="Text colour, CMYK percentages.")
 
 
 class QrElement(Record):
-    type: Literal["qr"]
-    x: Mm
-    y: Mm
+    type: Literal["qr"] = Field(description="The card's signed QR code.")
+    x: Mm = Field(description="Left edge, mm from the card's left edge.")
+    y: Mm = Field(description="Top edge, mm from the card's top edge.")
     size: Size = Field(description="Side of the square in mm, quiet zone included.")
 
 

@@ -307,7 +307,7 @@ _define("unknown-survey-company", "warning", "Survey answer from an unknown comp
 
 
 # --- cards: the registry, the signing keys, the card layouts -----------------------------------
-_define("registry-malformed", "error", "Unreadable line in the card registry",
+_define("registry-malformed", "error", "Invalid line in the card registry",
         "A line of the card registry (members/cards.jsonl) is not a well-formed event. The registry "
         "is written by `welfarectl cards`; it must not be edited by hand. Restore it from version "
         "control.",

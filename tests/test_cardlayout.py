@@ -190,13 +190,17 @@ def test_the_qr_version_is_computed_from_the_payload_length():
     assert qrmatrix.version_for(20) == 1
 
 
-def test_the_matrix_has_the_fixed_version_level_and_mask_and_decodes():
-    payload = "WC1:" + base45.b45encode(bytes(range(79))).decode()
-    matrix = qrmatrix.qr_matrix(payload)
-    assert len(matrix) == 41 * 41
-    read = zxingcpp.read_barcode(_image(matrix, 41, 4))
-    assert read.text == payload
-    assert (read.extra["Version"], read.extra["ECLevel"], read.extra["DataMask"]) == ("6", "M", 2)
+def test_the_matrix_has_the_fixed_version_and_level_a_chosen_mask_and_decodes():
+    masks = set()
+    for start in range(12):
+        payload = "WC1:" + base45.b45encode(bytes(range(start, start + 79))).decode()
+        matrix = qrmatrix.qr_matrix(payload)
+        assert len(matrix) == 41 * 41
+        read = zxingcpp.read_barcode(_image(matrix, 41, 4))
+        assert read.text == payload
+        assert (read.extra["Version"], read.extra["ECLevel"]) == ("6", "M")
+        masks.add(read.extra["DataMask"])
+    assert len(masks) > 1  # chosen code by code, not fixed
 
 
 def _image(matrix: bytes, modules: int, scale: int) -> memoryview:
@@ -241,3 +245,42 @@ def test_a_fixed_text_too_long_for_its_box_is_reported():
         ("templates/card-front.yaml:7:11", "text-does-not-fit")]
     assert found(text_element(text='"TESSERA WELFARE"', min_size=8, height=4)) == []
     assert found(text_element(text=f'"{LONG_NAME} {{holder}}"', min_size=8, height=4)) == []  # checked per card
+
+
+def _sample_templates(tmp_path: Path, old: str, new: str) -> str:
+    """The sample templates copied under tmp_path, with `old` replaced by `new` in the front."""
+    front = (ROOT / cardlayout.FRONT_FILE).read_text(encoding="utf-8")
+    assert front.count(old) == 1
+    front = front.replace(old, new)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / cardlayout.FRONT_FILE).write_text(front, encoding="utf-8")
+    (tmp_path / cardlayout.BACK_FILE).write_bytes((ROOT / cardlayout.BACK_FILE).read_bytes())
+    return front
+
+
+def _element_line(yaml_text: str, marker: str) -> int:
+    """The line of the `- type:` that opens the element containing `marker`."""
+    lines = yaml_text.splitlines()
+    at = next(i for i, line in enumerate(lines) if marker in line)
+    return next(i for i in range(at, -1, -1) if lines[i].startswith("  - type:")) + 1
+
+
+def test_a_qr_code_moved_over_the_holder_is_reported_against_each_text_it_covers(tmp_path):
+    front = _sample_templates(tmp_path, "x: 56.1", "x: 20")
+    _front, _back, problems = load_layouts(tmp_path)
+    qr_line = _element_line(front, "type: qr")
+    assert {(str(p.location), p.code) for p in problems} == {
+        (f"templates/card-front.yaml:{qr_line}:5", "layout-overlap")}
+    lines = {name: _element_line(front, f'text: "{{{name}}}"') for name in ("holder", "company", "card_number")}
+    assert {dict(p.params)["other_line"] for p in problems} >= set(lines.values())
+    assert f"the QR code overlaps the text '{{holder}}' (line {lines['holder']})" in [p.message() for p in problems]
+
+
+def test_a_long_fixed_title_in_the_sample_front_is_reported_at_its_text(tmp_path):
+    sentence = "Tessera personale della rete welfare aziendale e territoriale delle imprese aderenti"
+    front = _sample_templates(tmp_path, '"TESSERA WELFARE"', f'"{sentence}"')
+    _front, _back, problems = load_layouts(tmp_path)
+    line = next(i for i, text in enumerate(front.splitlines(), start=1) if sentence in text)
+    assert [(str(p.location), p.code) for p in problems] == [(f"templates/card-front.yaml:{line}:11", "text-does-not-fit")]
+    params = dict(problems[0].params)
+    assert params["min_size"] == "6" and float(params["size"]) < 3  # the title's size: no min_size below it

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfReader
 from xlsxfiles import EMPLOYEE_HEADER, write_workbook
 
@@ -73,11 +75,29 @@ def test_dry_run_changes_nothing(net):
     assert not (net / "members" / "cards.jsonl").exists()
 
 
+def fixed_key(tmp_path: Path) -> str:
+    """A signing key from a fixed seed: with the fixed day, every payload and so every printed
+    QR code is the same from run to run, and so is what zbarimg reads on a whole page."""
+    path = tmp_path / "fixed.key"
+    path.write_bytes(Ed25519PrivateKey.from_private_bytes(bytes([9]) * 32).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    path.chmod(0o600)
+    return str(path)
+
+
+def test_the_first_command_that_signs_creates_the_key_and_says_so_once(net):
+    first = welfarectl(net, "cards", "revocations")
+    assert first.returncode == 0 and "created a new signing key" in first.stderr
+    again = welfarectl(net, "cards", "revocations")
+    assert again.returncode == 0 and "created a new signing key" not in again.stderr
+    assert len(list((net / "catalogue" / "keys").glob("*.pub"))) == 1
+
+
 def test_printed_a4_sheet_decodes_and_verifies_and_is_print_ready(net, tmp_path):
     issue(net)
-    done = welfarectl(net, "cards", "print", "--company", COMPANIES[2])
+    key = fixed_key(tmp_path)
+    done = welfarectl(net, "cards", "print", "--company", COMPANIES[2], "--key-file", key)
     assert done.returncode == 0, done.stderr
-    assert "created a new signing key" in done.stderr
     pdf = net / "output" / "cards" / f"cards-a4-{COMPANIES[2]}.pdf"
     manifest = list(csv.DictReader((pdf.with_suffix(".csv")).open(encoding="utf-8-sig")))
     fronts = [row for row in manifest if row["side"] == "front"]
@@ -103,8 +123,6 @@ def test_printed_a4_sheet_decodes_and_verifies_and_is_print_ready(net, tmp_path)
         verified.append(json.loads(answer.stdout)["card"])
     assert sorted(verified) == sorted(on_page_one)
 
-    second = welfarectl(net, "cards", "print", "--company", COMPANIES[2])
-    assert second.returncode == 0 and "created a new signing key" not in second.stderr
 
 
 def test_two_prints_of_the_same_registry_are_byte_identical(net, tmp_path):
@@ -124,7 +142,8 @@ def test_single_sheet_pages_are_card_size(net, tmp_path):
 
 def _a_payload(net: Path, tmp_path: Path) -> tuple[str, str]:
     issue(net)
-    assert welfarectl(net, "cards", "print", "--sheet", "single", "-o", str(tmp_path / "s.pdf")).returncode == 0
+    assert welfarectl(net, "cards", "print", "--sheet", "single", "-o", str(tmp_path / "s.pdf"),
+                      "--key-file", fixed_key(tmp_path)).returncode == 0
     tool("pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", str(tmp_path / "s.pdf"), str(tmp_path / "card"))
     payload = tool("zbarimg", "--raw", "-q", str(next(tmp_path.glob("card*.png")))).strip()
     first = next(csv.DictReader((tmp_path / "s.csv").open(encoding="utf-8-sig")))
@@ -256,3 +275,16 @@ def test_the_card_of_someone_who_left_is_not_printed(net):
     leaver_card = next(c["card"] for c in cards if c["holder"] == f"{leaver.given_name} {leaver.surname}")
     assert leaver_card not in {row["card"] for row in rows}
     assert len({row["card"] for row in rows}) == len(current) - 1
+
+
+def test_a_name_the_card_font_cannot_print_is_an_error_at_its_cell(net):
+    company = COMPANIES[0]
+    staff, _ = read_employees(net / "members" / f"{company}.xlsx", f"members/{company}.xlsx", company)
+    rows = [[e.surname, e.given_name, e.codice_fiscale, e.hire_date, e.leaving_date] for e in staff]
+    rows[0][1] = "王芳"
+    write_workbook(net / "members" / f"{company}.xlsx", [EMPLOYEE_HEADER[:5], *rows])
+    done = welfarectl(net, "validate", "--format", "json")
+    assert done.returncode == 1
+    found = [(p["code"], p["file"], p["cell"]) for p in json.loads(done.stdout)["problems"] if p["severity"] == "error"]
+    assert found == [("unprintable-character", f"members/{company}.xlsx", "B2")]
+    assert welfarectl(net, "cards", "issue").returncode == 1

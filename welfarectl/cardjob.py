@@ -4,8 +4,9 @@ print shop (PDF, manifest CSV, job ticket) written atomically, and the run noted
 Rules: only active cards (not revoked, replaced or expired) are printed, ordered by company and
 holder so that a company's cards come off the press together; `--only-new` leaves out cards
 already printed; a card whose holder is in no workbook, or has left, is not printed (validate
-warns about both; the summary counts them); a name the card font cannot print stops the run with
-the workbook cell to fix. A run is noted in the registry as printed, unless it is a proof.
+warns about both; the summary counts them). A name the card font cannot print is an error of
+`validate`, so a network with one never gets here. A run is noted in the registry as printed,
+unless it is a proof.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from . import cardlayout, cardprint, qrpayload, registry
 from .clock import today
 from .network import Network
 from .output import BadTarget, check_target, write_bytes_atomic, write_text_atomic  # noqa: F401
-from .problems import Problem, has_errors, problem
+from .problems import Problem, has_errors
 
 
 class NothingToPrint(Exception):
@@ -57,9 +58,6 @@ def print_cards(network: Network, key, target: Path, *, sheet: str, company: str
     names = network.organisations_by_id
     chosen.sort(key=lambda c: (c.company, holders[c.company, c.holder].surname.casefold(),
                                holders[c.company, c.holder].given_name.casefold(), c.number))
-    problems = _unprintable_names(chosen, holders) + _unprintable_companies(network, {c.company for c in chosen})
-    if problems:
-        return PrintRun(problems=problems)
     settings = network.settings
     cards = [cardprint.PrintCard(
         number=card.number,
@@ -99,26 +97,3 @@ def print_cards(network: Network, key, target: Path, *, sheet: str, company: str
 
 def _still_employed(person, day) -> bool:
     return person is not None and (person.leaving_date is None or person.leaving_date > day)
-
-
-def _unprintable_companies(network: Network, companies: set[str]) -> list[Problem]:
-    found = []
-    for org in network.organisations:
-        missing = cardlayout.unprintable(org.name) if org.id in companies else None
-        if missing:
-            found.append(problem("unprintable-character", network.where(org, "name"), text=org.name,
-                                 character=f"'{missing}' (U+{ord(missing):04X})", font=cardlayout.FONT_NAME))
-    return found
-
-
-def _unprintable_names(chosen, holders) -> list[Problem]:
-    found = []
-    for card in chosen:
-        person = holders[card.company, card.holder]
-        for column in ("given_name", "surname"):
-            text = getattr(person, column)
-            missing = cardlayout.unprintable(text)
-            if missing:
-                found.append(problem("unprintable-character", person.location(column), text=text,
-                                     character=f"'{missing}' (U+{ord(missing):04X})", font=cardlayout.FONT_NAME))
-    return found

@@ -277,7 +277,8 @@ CHECKS = (check_placeholders, check_safe_area, check_qr_size, check_printable_te
 
 
 def check_overlaps(elements: list[Element], places: list[Location]) -> list[Problem]:
-    """No two content elements (texts, lists, the QR code) overlap; rectangles are backgrounds."""
+    """No two content elements (texts, lists, the QR code) overlap; rectangles are backgrounds.
+    Each overlapping pair is reported at the later element, which prints over the earlier one."""
     found = []
     content = [(e, where) for e, where in zip(elements, places) if not isinstance(e, RectElement)]
     for later_index, (later, where) in enumerate(content):
@@ -287,7 +288,6 @@ def check_overlaps(elements: list[Element], places: list[Location]) -> list[Prob
             if min(x + w, ex + ew) - max(x, ex) > 1e-6 and min(y + h, ey + eh) - max(y, ey) > 1e-6:
                 found.append(problem("layout-overlap", where, element=describe(later), other=describe(earlier),
                                      other_line=earlier_where.line))
-                break
     return found
 
 

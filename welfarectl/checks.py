@@ -216,6 +216,25 @@ def check_card_layouts(net: Network) -> list[Problem]:
     return load_layouts(net.root)[2]
 
 
+def check_printable_names(net: Network) -> list[Problem]:
+    """Names that print on cards (current employees, member companies) have a glyph for every
+    character in the card font; checked when the network prints cards (has templates/)."""
+    if not (net.root / "templates").is_dir():
+        return []
+    from .cardtext import FONT_NAME, unprintable
+
+    def report(text: str, where: Location) -> list[Problem]:
+        missing = unprintable(text)
+        return [problem("unprintable-character", where, text=text, character=f"'{missing}' (U+{ord(missing):04X})",
+                        font=FONT_NAME)] if missing else []
+
+    found = [p for org in net.member_companies for p in report(org.name, net.where(org, "name"))]
+    for person in net.current_employees():
+        for column in ("given_name", "surname"):
+            found += report(getattr(person, column), person.location(column))
+    return found
+
+
 CHECKS: list[Callable[[Network], Iterable[Problem]]] = [
     check_duplicate_ids,
     check_tax_identifiers,
@@ -232,6 +251,7 @@ CHECKS: list[Callable[[Network], Iterable[Problem]]] = [
     check_card_registry,
     check_public_keys,
     check_card_layouts,
+    check_printable_names,
 ]
 
 

@@ -9,11 +9,9 @@ version 6, so cards use version 6-M, 41 × 41 modules. Rules of the standard (IS
 
 - alphanumeric mode: 4 mode bits, a character count of 9 bits (versions 1-9), 11 bits per pair
   of characters and 6 for an odd last one;
-- the mask is fixed too: pattern 2 (every third column inverted). Choosing the mask code by
-  code with the standard's penalty rules costs 0.6 ms a code (1.5 s for 2,500 cards) against
-  0.13 ms. Measured on 150 random version-1 payloads, pattern 2 has the lowest mean penalty
-  of the eight, 5 % above the per-code best, so the codes read as well; the same payload always
-  gives the same matrix. The tests read printed codes back with zbarimg.
+- the mask is chosen code by code with the standard's penalty rules (MASK = -1). A fixed mask
+  is 0.5 ms a code cheaper, but measured on 96 printed cards at 300 dpi, zbarimg missed 4 codes
+  with pattern 2 and none with the chosen masks: scanners at the counter matter more.
 """
 
 from __future__ import annotations
@@ -27,7 +25,7 @@ PAYLOAD_PREFIX = "WC1:"
 PAYLOAD_BYTES = 79  # body 15 + Ed25519 signature 64 (docs/card-qr.md)
 ERROR_CORRECTION = "M"
 QUIET_ZONE = 4  # modules of blank margin the standard asks for on every side
-MASK = 2
+MASK = -1  # chosen per code by zxing-cpp, as ISO/IEC 18004 describes
 
 # Data codewords at level M, versions 1-10 (ISO/IEC 18004 table 7).
 _DATA_CODEWORDS_M = (16, 28, 44, 64, 86, 108, 124, 154, 182, 216)

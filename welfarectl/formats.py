@@ -97,7 +97,12 @@ are CMYK percentages `[c, m, y, k]`, text sizes in points, fonts `DejaVuSans` or
   and then prints on into the 2 mm bleed;
 - the QR element is big enough for modules of at least 0.4 mm with a 4-module quiet zone;
 - texts name only the fields below, in braces (`Tessera n. {card_number}`); a text that does not
-  fit shrinks down to `min_size`, then wraps up to `max_lines`, and never overflows.
+  fit shrinks down to `min_size`, then wraps up to `max_lines`, and never overflows;
+- a fixed text (no per-card field) that fits only below its `min_size` is a warning; a card whose
+  holder's name prints below `min_size` is listed by `cards print`;
+- texts, lists and the QR code do not overlap (a warning names both elements);
+- every character of fixed texts, and of the names of current employees and member companies,
+  has a glyph in the card font.
 """
 
 _REGISTRY = """## `members/cards.jsonl`: the card registry

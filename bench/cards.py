@@ -61,10 +61,9 @@ def make_cards(count: int, seed: int = 3) -> list[cardprint.PrintCard]:
 def _throwaway_key():
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from welfarectl.keys import SigningKey, key_id_of
+    from welfarectl.keys import SigningKey
 
-    private = Ed25519PrivateKey.generate()
-    return SigningKey(key_id_of(private.public_key()), private, Path("/nonexistent"))
+    return SigningKey.of(Ed25519PrivateKey.generate(), Path("/nonexistent"))
 
 
 def _sign(number: str, expires: date, key) -> str:

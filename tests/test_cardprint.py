@@ -10,9 +10,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
+
+from cardkeys import signing_key
 
 from welfarectl import cardlayout, cardprint
 from welfarectl.cardlayout import CARD_HEIGHT, CARD_WIDTH, MM, load_layout, load_layouts
@@ -25,7 +26,6 @@ from welfarectl.cardprint import (
     manifest_csv,
     render,
 )
-from welfarectl.keys import SigningKey, key_id_of
 from welfarectl.qrpayload import encode_payload
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,8 +34,7 @@ FIELDS = {name: value for name, value in cardlayout.sample_fields().items()
           if name not in cardlayout.PER_CARD_FIELDS}
 NAMES = ["Maria Rossi", "Luca <Bianchi> & Figli", "Élodie D'Angelo", "Maria Dell'Acqua Bianchi-Ferrarini de' Medici",
          "Niccolò Çelik", "Zoë Øster", "Anna Verdi", "Pietro Ferrari", "Giulia Romano"]
-KEY = SigningKey(key_id_of((private := Ed25519PrivateKey.from_private_bytes(bytes([7]) * 32)).public_key()),
-                 private, Path("/unused"))
+KEY = signing_key(7)
 
 
 def make_cards(count: int) -> list[PrintCard]:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfReader
+from cardkeys import signing_key
 from xlsxfiles import EMPLOYEE_HEADER, write_workbook
 
 from welfarectl.members import read_employees
@@ -79,7 +79,7 @@ def fixed_key(tmp_path: Path) -> str:
     """A signing key from a fixed seed: with the fixed day, every payload and so every printed
     QR code is the same from run to run, and so is what zbarimg reads on a whole page."""
     path = tmp_path / "fixed.key"
-    path.write_bytes(Ed25519PrivateKey.from_private_bytes(bytes([9]) * 32).private_bytes(
+    path.write_bytes(signing_key(9).private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     path.chmod(0o600)
     return str(path)

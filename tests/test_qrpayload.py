@@ -10,11 +10,12 @@ import base45
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
     Ed25519PublicKey,
 )
 
-from welfarectl.keys import SigningKey, key_id_of, public_key_pem
+from cardkeys import published_block, signing_key, vector_key
+
+from welfarectl.keys import SigningKey, public_key_pem
 from welfarectl.qrpayload import (
     EXIT_CODES,
     MalformedPayload,
@@ -30,11 +31,6 @@ CARD = "10000004"  # serial 1000000, Damm check digit 4
 EXPIRES = date(2028, 11, 30)
 TODAY = date(2026, 6, 1)
 QR_ALPHANUMERIC = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
-
-
-def signing_key(seed: int) -> SigningKey:
-    private = Ed25519PrivateKey.from_private_bytes(bytes([seed]) * 32)
-    return SigningKey(key_id_of(private.public_key()), private, Path("/unused"))
 
 
 KEY = signing_key(1)
@@ -215,19 +211,10 @@ def test_every_status_has_its_own_exit_code():
 
 # --- the published test vector ---------------------------------------------------------------
 
-def published_block(name: str) -> str:
-    """The fenced block right after `<!-- vector: NAME -->` in docs/card-qr.md."""
-    doc = (ROOT / "docs" / "card-qr.md").read_text(encoding="utf-8")
-    found = re.search(rf"<!-- vector: {name} -->\n```[a-z]*\n(.*?)\n```", doc, re.DOTALL)
-    assert found, f"docs/card-qr.md has no block for vector {name}"
-    return found.group(1)
-
-
 def test_the_published_vector_is_what_the_code_produces():
     vector = json.loads(published_block("qr"))
-    private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(vector["seed"]))
-    key = SigningKey(key_id_of(private.public_key()), private, Path("/unused"))
-    raw_public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    key = vector_key()
+    raw_public = key.public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     expires = date.fromisoformat(vector["expires"])
     text = encode_payload(vector["card"], expires, vector["network"], key)
     decoded = decode_payload(text)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from welfarectl.keys import SigningKey, key_id_of
+from cardkeys import published_block, signing_key, vector_key
+
+from welfarectl.keys import SigningKey
 from welfarectl.revocations import (
     InvalidRevocationList,
     build_revocation_list,
@@ -22,11 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NETWORK = "welfare-modena"
 ISSUED = date(2026, 1, 15)
 REVOKED = {"10000036": date(2026, 1, 10), "10000012": date(2025, 11, 3)}
-
-
-def signing_key(seed: int) -> SigningKey:
-    private = Ed25519PrivateKey.from_private_bytes(bytes([seed]) * 32)
-    return SigningKey(key_id_of(private.public_key()), private, Path("/unused"))
 
 
 KEY = signing_key(1)
@@ -154,17 +150,8 @@ def test_building_refuses_what_is_not_a_card_number():
 
 # --- the published test vector ---------------------------------------------------------------
 
-def published_block(name: str) -> str:
-    doc = (ROOT / "docs" / "card-qr.md").read_text(encoding="utf-8")
-    found = re.search(rf"<!-- vector: {name} -->\n```[a-z]*\n(.*?)\n```", doc, re.DOTALL)
-    assert found, f"docs/card-qr.md has no block for vector {name}"
-    return found.group(1)
-
-
 def test_the_published_revocation_list_is_what_the_code_produces_and_reads():
-    vector = json.loads(published_block("qr"))
-    private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(vector["seed"]))
-    key = SigningKey(key_id_of(private.public_key()), private, Path("/unused"))
+    key = vector_key()
     published = published_block("revocations").encode() + b"\n"
     document = json.loads(published)
     revoked = {entry["card"]: date.fromisoformat(entry["date"]) for entry in document["revoked"]}
@@ -178,5 +165,4 @@ def test_the_published_signed_bytes_are_the_canonical_form_of_the_published_list
     signature = base64.b64decode(document.pop("signature"))
     signed = published_block("revocations-signed").encode()
     assert signed == json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    vector = json.loads(published_block("qr"))
-    Ed25519PrivateKey.from_private_bytes(bytes.fromhex(vector["seed"])).public_key().verify(signature, signed)
+    vector_key().public_key.verify(signature, signed)

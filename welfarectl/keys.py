@@ -71,6 +71,11 @@ class SigningKey:
     private_key: Ed25519PrivateKey
     path: Path
 
+    @classmethod
+    def of(cls, private_key: Ed25519PrivateKey, path: Path) -> SigningKey:
+        """The key with its id worked out from its public half."""
+        return cls(key_id_of(private_key.public_key()), private_key, path)
+
     @property
     def public_key(self) -> Ed25519PublicKey:
         return self.private_key.public_key()
@@ -189,7 +194,7 @@ def create_key(network_dir: Path, network_id: str, key_file: Path | str | None =
     if path.exists() or path.is_symlink():
         raise KeyExists(f"a private key already exists at {path}; refusing to overwrite it")
     private_key = Ed25519PrivateKey.generate()
-    key = SigningKey(key_id_of(private_key.public_key()), private_key, path)
+    key = SigningKey.of(private_key, path)
     _publish(network_dir, key)
     _write_private_key(path, private_key, replace=False)
     return key
@@ -206,7 +211,7 @@ def rotate_key(network_dir: Path, network_id: str,
     old = _load_private_key(private_key_path(network_id, key_file), network_dir)
     retired = retired_key_path(old.path, network_id, old.key_id)
     private_key = Ed25519PrivateKey.generate()
-    key = SigningKey(key_id_of(private_key.public_key()), private_key, old.path)
+    key = SigningKey.of(private_key, old.path)
     _publish(network_dir, key)
     try:
         os.link(old.path, retired)
@@ -272,7 +277,7 @@ def _load_private_key(path: Path, network_dir: Path) -> SigningKey:
         raise KeyUnreadable(f"{path} is not an unencrypted PEM private key") from None
     if not isinstance(private_key, Ed25519PrivateKey):
         raise KeyUnreadable(f"{path} is not an Ed25519 private key")
-    return SigningKey(key_id_of(private_key.public_key()), private_key, path)
+    return SigningKey.of(private_key, path)
 
 
 def _publish(network_dir: Path, key: SigningKey) -> Path:

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import cardlayout, cardprint, qrpayload, registry
 from .clock import today
 from .network import Network
-from .output import BadTarget, check_target, write_bytes_atomic, write_text_atomic  # noqa: F401
+from .output import BadTarget, check_target, write_bytes_atomic, write_text_atomic
 from .problems import Problem, has_errors
 
 
@@ -48,7 +48,8 @@ def print_cards(network: Network, key, target: Path, *, sheet: str, company: str
     wanted = [card for card in reg.cards.values()
               if card.status(day) == "active" and (company is None or card.company == company)
               and not (only_new and card.printed)]
-    chosen = [card for card in wanted if _still_employed(holders.get((card.company, card.holder)), day)]
+    chosen = [card for card in wanted
+              if (person := holders.get((card.company, card.holder))) is not None and person.is_current(day)]
     skipped = len(wanted) - len(chosen)
     if not chosen:
         what = "new active cards" if only_new else "active cards"
@@ -93,7 +94,3 @@ def print_cards(network: Network, key, target: Path, *, sheet: str, company: str
                             f"{target.with_suffix('.csv').name}, job ticket {target.with_suffix('.txt').name})"
                             + (", a proof: not noted as printed" if proof else "") + left_out + left_out_size,
                     cards=len(cards))
-
-
-def _still_employed(person, day) -> bool:
-    return person is not None and (person.leaving_date is None or person.leaving_date > day)

@@ -70,22 +70,29 @@ FontName = Literal[tuple(FONTS)]  # type: ignore[valid-type]
 
 
 # --- the layout file ---------------------------------------------------------------------------
-class RectElement(Record):
-    type: Literal["rect"] = Field(description="A filled rectangle: backgrounds and bands.")
+class _Placed(Record):
+    """What every element has: its kind (narrowed by each type) and its top-left corner."""
+
+    type: str
     x: Mm = Field(description="Left edge, mm from the card's left edge.")
     y: Mm = Field(description="Top edge, mm from the card's top edge.")
+
+
+class _Boxed(_Placed):
+    """An element with a box: everything but the square QR code."""
+
     width: Size = Field(description="Width in mm.")
     height: Size = Field(description="Height in mm.")
+
+
+class RectElement(_Boxed):
+    type: Literal["rect"] = Field(description="A filled rectangle: backgrounds and bands.")
     fill: CMYK = Field(description="CMYK percentages, e.g. [100, 45, 0, 20].")
     radius: float = Field(0, ge=0, le=20, description="Corner radius in mm.")
 
 
-class TextElement(Record):
+class TextElement(_Boxed):
     type: Literal["text"] = Field(description="A text box, with fields in braces.")
-    x: Mm = Field(description="Left edge, mm from the card's left edge.")
-    y: Mm = Field(description="Top edge, mm from the card's top edge.")
-    width: Size = Field(description="Width in mm.")
-    height: Size = Field(description="Height in mm.")
     text: Text = Field(description="Text with fields in braces, e.g. 'Tessera n. {card_number}'.")
     font: FontName = Field("DejaVuSans", description="One of the embedded fonts.")
     size: Points = Field(description="Font size in points.")
@@ -97,12 +104,8 @@ class TextElement(Record):
     valign: Literal["top", "middle", "bottom"] = Field("top", description="Vertical alignment in the box.")
 
 
-class ListElement(Record):
+class ListElement(_Boxed):
     type: Literal["list"] = Field(description="The items of a list field, in columns.")
-    x: Mm = Field(description="Left edge, mm from the card's left edge.")
-    y: Mm = Field(description="Top edge, mm from the card's top edge.")
-    width: Size = Field(description="Width in mm.")
-    height: Size = Field(description="Height in mm.")
     items: Literal[tuple(LIST_FIELDS)] = Field(description="The list field to print.")  # type: ignore[valid-type]
     font: FontName = Field("DejaVuSans", description="One of the embedded fonts.")
     size: Points = Field(description="Font size in points.")
@@ -114,10 +117,8 @@ class ListElement(Record):
     color: CMYK = Field(default_factory=lambda: [0, 0, 0, 100], description="Text colour, CMYK percentages.")
 
 
-class QrElement(Record):
+class QrElement(_Placed):
     type: Literal["qr"] = Field(description="The card's signed QR code.")
-    x: Mm = Field(description="Left edge, mm from the card's left edge.")
-    y: Mm = Field(description="Top edge, mm from the card's top edge.")
     size: Size = Field(description="Side of the square in mm, quiet zone included.")
 
 

@@ -72,6 +72,16 @@ def _signing_key(root: Path, key_file: Path | None, no_new_key: bool, network_id
     return key
 
 
+def _sound_registry(root: Path):
+    """The card registry, or exit 1 when it has problems (`validate` lists them)."""
+    from . import registry
+
+    reg, problems = registry.read_registry(root)
+    if problems:
+        raise _fail("members/cards.jsonl has errors; run `welfarectl validate`")
+    return reg
+
+
 def _checked_network(ctx: typer.Context):
     """The loaded network, or exit 1 with the problems when it has errors: nothing is issued or
     printed from a network that does not validate."""
@@ -228,7 +238,7 @@ def cards_verify(
 
 
 def _revoked_cards(root: Path, network_id: str, public_keys: dict, revocations: Path | None) -> dict:
-    from . import registry, revocations as revocation_list
+    from . import revocations as revocation_list
 
     if revocations is not None:
         try:
@@ -237,10 +247,7 @@ def _revoked_cards(root: Path, network_id: str, public_keys: dict, revocations: 
             raise _fail(f"{revocations}: {exc.strerror or exc}", 2) from None
         except revocation_list.InvalidRevocationList as exc:
             raise _fail(f"{revocations}: {exc}") from None
-    reg, problems = registry.read_registry(root)
-    if problems:
-        raise _fail("members/cards.jsonl has errors; run `welfarectl validate`")
-    return reg.revoked()
+    return _sound_registry(root).revoked()
 
 
 @cards_app.command("revocations")
@@ -252,15 +259,13 @@ def cards_revocations(
     no_new_key: NoNewKeyOption = False,
 ) -> None:
     """Write the signed list of revoked cards that providers check cards against."""
-    from . import registry, revocations as revocation_list
+    from . import revocations as revocation_list
     from .output import BadTarget, check_target
     from .clock import today
     from .output import write_bytes_atomic
 
     root = _network_dir(ctx)
-    reg, problems = registry.read_registry(root)
-    if problems:
-        raise _fail("members/cards.jsonl has errors; run `welfarectl validate`")
+    reg = _sound_registry(root)
     key = _signing_key(root, key_file, no_new_key)
     data = revocation_list.build_revocation_list(_network_id(root), reg.revoked(), key, today())
     target = output or root / "output" / "cards" / "revocations.json"
@@ -291,7 +296,8 @@ def cards_print(
 
     Every run but a --proof is noted in the registry, so that --only-new prints only what is new.
     """
-    from .cardjob import BadTarget, NothingToPrint, print_cards
+    from .cardjob import NothingToPrint, print_cards
+    from .output import BadTarget
 
     network = _checked_network(ctx)
     _check_company(network, company)

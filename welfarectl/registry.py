@@ -318,7 +318,7 @@ def check_registry(network) -> list[Problem]:
         if person is None:
             problems.append(problem("card-holder-unknown", _at(card.line), card=format_card_number(card.number),
                                     holder=card.holder, company=company))
-        elif person.leaving_date is not None and person.leaving_date <= network.as_of:
+        elif not person.is_current(network.as_of):
             problems.append(problem("card-holder-left", _at(card.line), card=format_card_number(card.number),
                                     holder=f"{person.given_name} {person.surname}", company=company,
                                     left=f"{person.leaving_date:%d/%m/%Y}"))

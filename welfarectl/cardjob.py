@@ -26,12 +26,10 @@ class NothingToPrint(Exception):
     """No card matches: not an error, the command says so and exits 0."""
 
 
-
 @dataclass
 class PrintRun:
     summary: str = ""
     problems: list[Problem] = field(default_factory=list)
-    cards: int = 0
 
 
 def print_cards(network: Network, key, target: Path, *, sheet: str, company: str | None = None,
@@ -48,7 +46,7 @@ def print_cards(network: Network, key, target: Path, *, sheet: str, company: str
     wanted = [card for card in reg.cards.values()
               if card.status(day) == "active" and (company is None or card.company == company)
               and not (only_new and card.printed)]
-    chosen = [card for card in wanted
+    chosen = [(card, person) for card in wanted
               if (person := holders.get((card.company, card.holder))) is not None and person.is_current(day)]
     skipped = len(wanted) - len(chosen)
     if not chosen:
@@ -56,18 +54,18 @@ def print_cards(network: Network, key, target: Path, *, sheet: str, company: str
         what += f" of current employees ({skipped} of people who left or are in no workbook)" if skipped else ""
         raise NothingToPrint(f"no {what} to print" + (f" for {company}" if company else "")
                              + ("" if reg.cards else "; issue them first with `welfarectl cards issue`"))
+    chosen.sort(key=lambda pair: (pair[0].company, pair[1].surname.casefold(), pair[1].given_name.casefold(),
+                                  pair[0].number))
     names = network.organisations_by_id
-    chosen.sort(key=lambda c: (c.company, holders[c.company, c.holder].surname.casefold(),
-                               holders[c.company, c.holder].given_name.casefold(), c.number))
     settings = network.settings
     cards = [cardprint.PrintCard(
         number=card.number,
-        holder=f"{holders[card.company, card.holder].given_name} {holders[card.company, card.holder].surname}",
+        holder=f"{person.given_name} {person.surname}",
         company=names[card.company].name if card.company in names else card.company,
         expires=card.expires,
         payload=qrpayload.encode_payload(card.number, card.expires, settings.id, key),
         company_id=card.company,
-    ) for card in chosen]
+    ) for card, person in chosen]
     job = cardprint.render(cards, front, back, cardlayout.common_fields(network), sheet)
     selection = ", ".join(filter(None, [f"company {company}" if company else "all companies",
                                         "new cards only" if only_new else "", "PROOF, not for issue" if proof else ""]))
@@ -81,7 +79,7 @@ def print_cards(network: Network, key, target: Path, *, sheet: str, company: str
     except OSError as exc:
         raise BadTarget(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
     if not proof:
-        registry.record_printed(network.root, [card.number for card in chosen])
+        registry.record_printed(network.root, [card.number for card in cards])
     if job.shrunk:
         smallest = min(job.shrunk, key=lambda item: item[2])
         left_out_size = (f"; {len(job.shrunk)} text{'s' if len(job.shrunk) != 1 else ''} printed below min_size, "
@@ -92,5 +90,4 @@ def print_cards(network: Network, key, target: Path, *, sheet: str, company: str
                 "workbook (`welfarectl validate` lists them; revoke them)") if skipped else ""
     return PrintRun(summary=f"{len(cards):,} cards on {len({row['sheet'] for row in job.manifest}):,} sheets -> {target} (manifest "
                             f"{target.with_suffix('.csv').name}, job ticket {target.with_suffix('.txt').name})"
-                            + (", a proof: not noted as printed" if proof else "") + left_out + left_out_size,
-                    cards=len(cards))
+                            + (", a proof: not noted as printed" if proof else "") + left_out + left_out_size)

@@ -187,18 +187,20 @@ def render_to(out: str | BinaryIO, cards: Sequence[PrintCard], front: Layout, ba
         _define_marks(canvas, geometry)
     manifest: list[dict] = []
     per_sheet = geometry.per_sheet
+    on_sheet: dict[str, bytes] = {}  # the QR matrices of the sheet being drawn, by payload
+    for side in sides.values():
+        side.matrices = on_sheet
     with _qr_matrices(cards) as matrices:
         for number, start in enumerate(range(0, len(cards), per_sheet), start=1):
             batch = cards[start:start + per_sheet]
-            for card in batch:
-                _MATRICES[card.payload] = next(matrices)
+            on_sheet.clear()
+            on_sheet.update((card.payload, next(matrices)) for card in batch)
             _draw_sheet(canvas, geometry, sides, batch, number, manifest)
     canvas.save()
     return PrintJob(None, manifest, job_ticket(geometry, len(cards), fields_common),
                     tuple(sides["front"].shrunk + sides["back"].shrunk))
 
 
-_MATRICES: dict[str, bytes] = {}  # the QR matrices of the sheet being drawn, by payload
 _PARALLEL_FROM = 64  # cards; below this a helper process costs more than it saves
 
 
@@ -219,7 +221,6 @@ def _qr_matrices(cards: Sequence[PrintCard]) -> Iterator[Iterator[bytes]]:
         return
     with context.Pool(1) as pool:
         yield pool.imap(qrmatrix.qr_matrix, payloads, chunksize=32)
-    _MATRICES.clear()
 
 
 def _draw_sheet(canvas, geometry: Sheet, sides: dict, batch: Sequence[PrintCard], number: int,
@@ -234,8 +235,6 @@ def _draw_sheet(canvas, geometry: Sheet, sides: dict, batch: Sequence[PrintCard]
                              "card": card.number, "company": card.company_id or card.company,
                              "holder": card.holder})
         canvas.showPage()
-    for card in batch:
-        _MATRICES.pop(card.payload, None)
 
 
 def _describe(canvas, fields_common: dict, count: int, geometry: Sheet) -> None:
@@ -277,6 +276,7 @@ class _Side:
         self._close(run)
         self.fitted: dict[tuple[int, str], object] = {}
         self.shrunk: list[tuple[str, str, float]] = []
+        self.matrices: dict[str, bytes] = {}  # the QR matrices of the sheet being drawn, set by render_to
         self.pieces = {id(e): compile_text(e.text) for e in layout.elements if isinstance(e, TextElement)}
 
     def _close(self, run: list[Element]) -> None:
@@ -392,7 +392,7 @@ def _draw_qr(side: _Side, canvas, element: QrElement, card) -> None:
     """A white (no ink) square the size of the element, then the dark modules in K only."""
     if card is None:
         return
-    matrix = _MATRICES.get(card.payload) or qrmatrix.qr_matrix(card.payload)
+    matrix = side.matrices[card.payload]
     size = element.size * MM
     module = size / (qrmatrix.MODULES + 2 * qrmatrix.QUIET_ZONE)
     x, top = element.x * MM, (CARD_HEIGHT - element.y) * MM

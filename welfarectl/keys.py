@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import secrets
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from .output import fsync_directory
+from .output import write_bytes_atomic
 from .problems import Location, Problem, problem
 
 ENV_VAR = "WELFARECTL_SIGNING_KEY"
@@ -284,7 +283,7 @@ def _publish(network_dir: Path, key: SigningKey) -> Path:
     """Write catalogue/keys/<key-id>.pub, readable by all (0644 less the umask): it is published."""
     path = public_key_file(network_dir, key.key_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(path, public_key_pem(key.public_key), 0o644, replace=True)
+    write_bytes_atomic(path, public_key_pem(key.public_key), mode=0o644)
     return path
 
 
@@ -292,30 +291,10 @@ def _write_private_key(path: Path, private_key: Ed25519PrivateKey, *, replace: b
     pem = private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption())
     _make_private_dirs(path.parent)
-    _write_atomic(path, pem, 0o600, replace=replace)
-
-
-def _write_atomic(path: Path, data: bytes, mode: int, *, replace: bool) -> None:
-    """Write through a temporary file created with `mode` (so a private key is never readable by
-    others, not even briefly), fsynced, then renamed (replace) or hard-linked (never overwrite)
-    into place; readers see no file or the whole file."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if replace:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise KeyExists(f"a private key already exists at {path}; refusing to overwrite it") from None
-        fsync_directory(path.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
+    try:  # created 0600: a private key is never readable by others, not even briefly
+        write_bytes_atomic(path, pem, mode=0o600, overwrite=replace)
+    except FileExistsError:
+        raise KeyExists(f"a private key already exists at {path}; refusing to overwrite it") from None
 
 
 def _make_private_dirs(directory: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 
@@ -23,30 +23,26 @@ def check_target(target: Path) -> None:
             break
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_UMASKED = 0o666 & ~_current_umask()
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` so that readers see the old file or the new one, never a torn one."""
+def write_bytes_atomic(path: Path, data: bytes, *, mode: int = 0o666, overwrite: bool = True) -> Path:
+    """Write `data` to `path` so that readers see the old file or the new one, never a torn one:
+    a temporary file beside it, created with `mode` less the umask (0o600 keeps a secret private
+    from the first byte), fsynced, then renamed into place. With `overwrite=False` an existing
+    file is never replaced (FileExistsError): the new one is hard-linked into place instead."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
-        os.fchmod(fd, _UMASKED)  # mkstemp makes files 0600; outputs are ordinary, shareable files
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
         fsync_directory(path.parent)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 

@@ -18,27 +18,9 @@ from datetime import date
 from pathlib import Path
 
 from . import output
-from .cardnumber import (  # noqa: F401
-    FIRST_SERIAL,
-    LAST_SERIAL,
-    _compact,
-    explain_card_number,
-    format_card_number,
-    is_card_number,
-    new_card_number,
-    normalise_card_number,
-)
+from .cardnumber import explain_card_number, format_card_number, new_card_number, normalise_card_number
 from .clock import today
-from .ledger import (  # noqa: F401
-    REASONS,
-    REGISTRY_FILE,
-    Card,
-    Event,
-    Registry,
-    _at,
-    _feed,
-    parse_registry,
-)
+from .ledger import REASONS, REGISTRY_FILE, Card, Registry, _at, _feed, parse_registry
 from .problems import Location, Problem, problem
 
 LOCK_FILE = "members/.cards.lock"
@@ -268,10 +250,10 @@ def record_printed(network_dir: Path, numbers: Iterable[str]) -> None:
 
 
 def _parse_number(text: str) -> str:
-    reason = explain_card_number(text)
-    if reason:
-        raise InvalidCardNumber(f"'{text}' is not a card number: {reason}")
-    return _compact(text)
+    number = normalise_card_number(text)
+    if number is None:
+        raise InvalidCardNumber(f"'{text}' is not a card number: {explain_card_number(text)}")
+    return number
 
 
 def _existing(registry: Registry, number: str) -> Card:

@@ -29,7 +29,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from welfarectl import cardlayout, cardprint, qrmatrix
+from welfarectl import cardlayout, cardprint, cardtext, qrmatrix
 from welfarectl.cardnumber import format_card_number, new_card_number
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,23 +100,23 @@ def prepare_bare(cards, front, back) -> list[tuple[list, list, bytes]]:
 
 
 def _texts(layout, values, fitted: dict) -> list:
-    mm = cardlayout.MM
+    mm = cardtext.MM
     out = []
     for element in layout.elements:
         if isinstance(element, cardlayout.TextElement):
             text = cardlayout.fill(cardlayout.compile_text(element.text), values)
             key = (id(element), text)
             if key not in fitted:
-                fitted[key] = cardlayout.fit_text(text, element.font, element.size, element.min_size,
+                fitted[key] = cardtext.fit_text(text, element.font, element.size, element.min_size,
                                                   element.width, element.height, element.max_lines, element.leading)
             lines, size = fitted[key].lines, fitted[key].size
             x = element.x
         elif isinstance(element, cardlayout.ListElement):
-            fit = cardlayout.fit_list(values[element.items], element)
+            fit = cardtext.fit_list(values[element.items], element)
             lines, size, x = [line for column in fit.columns for line in column], fit.size, element.x
         else:
             continue
-        baseline = (cardlayout.CARD_HEIGHT - element.y) * mm - size * cardlayout.ASCENT
+        baseline = (cardlayout.CARD_HEIGHT - element.y) * mm - size * cardtext.ASCENT
         for line in lines:
             out.append((element.font, size, x * mm, baseline, line, [v / 100 for v in element.color]))
             baseline -= size * element.leading
@@ -127,7 +127,7 @@ def bare_loop(prepared, front, back) -> float:
     """ReportLab used directly: rectangles, drawString and one path per QR, page after page."""
     from reportlab.pdfgen.canvas import Canvas
 
-    mm = cardlayout.MM
+    mm = cardtext.MM
     sheet = cardprint.SHEETS["a4"]
     rects = {side: [(e.x * mm, (cardlayout.CARD_HEIGHT - e.y - e.height) * mm, e.width * mm, e.height * mm,
                      [v / 100 for v in e.fill]) for e in layout.elements if isinstance(e, cardlayout.RectElement)]

@@ -9,14 +9,8 @@ import zxingcpp
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from welfarectl import cardlayout, qrmatrix
-from welfarectl.cardlayout import (
-    MM,
-    block_height,
-    fit_text,
-    load_layout,
-    load_layouts,
-    unprintable,
-)
+from welfarectl.cardlayout import load_layout, load_layouts
+from welfarectl.cardtext import MM, Fitted, block_height, fit_text, unprintable
 
 ROOT = Path(__file__).resolve().parent.parent
 LONG_NAME = "Maria Dell'Acqua Bianchi-Ferrarini de' Medici"
@@ -147,7 +141,7 @@ def test_unprintable_finds_characters_missing_from_the_card_fonts():
 
 
 def test_a_short_name_keeps_the_nominal_size_on_one_line():
-    assert fit_text("Maria Rossi", "DejaVuSans-Bold", 11, 8, 48, 9.6, 2) == cardlayout.Fitted(11, ("Maria Rossi",))
+    assert fit_text("Maria Rossi", "DejaVuSans-Bold", 11, 8, 48, 9.6, 2) == Fitted(11, ("Maria Rossi",))
 
 
 def _fits(fitted, font, width, height, leading) -> bool:

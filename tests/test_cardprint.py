@@ -16,7 +16,8 @@ from pypdf.generic import ContentStream
 from cardkeys import signing_key
 
 from welfarectl import cardlayout, cardprint
-from welfarectl.cardlayout import CARD_HEIGHT, CARD_WIDTH, MM, load_layout, load_layouts
+from welfarectl.cardlayout import CARD_HEIGHT, CARD_WIDTH, load_layout, load_layouts
+from welfarectl.cardtext import ASCENT, MM
 from welfarectl.cardnumber import new_card_number
 from welfarectl.cardprint import (
     GUTTER,
@@ -149,7 +150,7 @@ def test_in_the_pdf_each_back_lands_behind_its_front(tmp_path):
 
 def _card_corner(start: tuple[float, float], x_mm: float, y_mm: float, size: float) -> tuple[float, float]:
     """The card's bottom-left trim corner (pt), from where a top-aligned text of its layout starts."""
-    return start[0] - x_mm * MM, start[1] - (CARD_HEIGHT - y_mm) * MM + size * cardlayout.ASCENT
+    return start[0] - x_mm * MM, start[1] - (CARD_HEIGHT - y_mm) * MM + size * ASCENT
 
 
 def _positions(page) -> dict[str, tuple[float, float]]:

@@ -12,7 +12,7 @@ percentages and, for text, a font, a size in points and content from named field
 
 Layouts are validated like every other file (strict types, unknown fields warned, each problem
 at its line and column) and then checked: the rules are the small functions in `CHECKS`.
-Fonts and fitting text into boxes are in `cardtext.py`.
+Fonts and fitting text into boxes are in `cardtext.py`, which the renderer imports directly.
 """
 
 from __future__ import annotations
@@ -25,10 +25,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from . import qrmatrix
-from .cardtext import (  # noqa: F401  (fonts and fitting, re-exported for the renderer)
-    ASCENT, DESCENT, FONT_DIR, FONT_NAME, FONTS, HYPHEN_BREAK_COST, MM,
-    Fitted, FittedList, block_height, fit_list, fit_text, printable_form, register_fonts, unprintable,
-)
+from .cardtext import FONTS, fit_text, unprintable
 from .catalogue import _suggest, validate
 from .models import Record, Text
 from .problems import Location, Problem, problem

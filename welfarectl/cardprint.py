@@ -32,12 +32,8 @@ from typing import BinaryIO
 
 from . import qrmatrix
 from .cardlayout import (
-    ASCENT,
     CARD_HEIGHT,
     CARD_WIDTH,
-    FONT_NAME,
-    FONTS,
-    MM,
     PER_CARD_FIELDS,
     Element,
     Layout,
@@ -45,16 +41,12 @@ from .cardlayout import (
     QrElement,
     RectElement,
     TextElement,
-    block_height,
     compile_text,
     fields_used,
     fill,
-    fit_list,
-    fit_text,
-    register_fonts,
-    unprintable,
 )
 from .cardnumber import format_card_number
+from .cardtext import ASCENT, FONT_NAME, FONTS, MM, block_height, fit_list, fit_text, register_fonts, unprintable
 
 __all__ = [
     "FONT_NAME",

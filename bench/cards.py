@@ -29,8 +29,14 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from welfarectl import cardlayout, cardprint, cardtext, qrmatrix
-from welfarectl.cardnumber import format_card_number, new_card_number
+from welfarectl.base.italian import format_day
+from welfarectl.cards import layout as cardlayout
+from welfarectl.cards import render as cardprint
+from welfarectl.cards.number import format_card_number, new_card_number
+from welfarectl.cards.payload import QR_MODULES, card_qr_matrix
+from welfarectl.pdf import qrmatrix
+from welfarectl.pdf import textfit as cardtext
+from welfarectl.pdf.fonts import ASCENT, MM
 
 ROOT = Path(__file__).resolve().parent.parent
 GIVEN = ["Maria", "Giuseppe", "Anna", "Francesco", "Giulia", "Luca", "Chiara", "Marco", "Sara", "Niccolò",
@@ -61,13 +67,13 @@ def make_cards(count: int, seed: int = 3) -> list[cardprint.PrintCard]:
 def _throwaway_key():
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from welfarectl.keys import SigningKey
+    from welfarectl.cards.keys import SigningKey
 
     return SigningKey.of(Ed25519PrivateKey.generate(), Path("/nonexistent"))
 
 
 def _sign(number: str, expires: date, key) -> str:
-    from welfarectl.qrpayload import encode_payload
+    from welfarectl.cards.payload import encode_payload
 
     return encode_payload(number, expires, "welfare-modena", key)
 
@@ -93,14 +99,14 @@ def prepare_bare(cards, front, back) -> list[tuple[list, list, bytes]]:
     for card in cards:
         values = {**common, "holder": card.holder, "company": card.company,
                   "card_number": format_card_number(card.number),
-                  "expires": cardprint.format_expiry(card.expires)}
+                  "expires": format_day(card.expires)}
         prepared.append((_texts(front, values, fitted), _texts(back, values, fitted),
-                         qrmatrix.qr_matrix(card.payload)))
+                         card_qr_matrix(card.payload)))
     return prepared
 
 
 def _texts(layout, values, fitted: dict) -> list:
-    mm = cardtext.MM
+    mm = MM
     out = []
     for element in layout.elements:
         if isinstance(element, cardlayout.TextElement):
@@ -112,11 +118,13 @@ def _texts(layout, values, fitted: dict) -> list:
             lines, size = fitted[key].lines, fitted[key].size
             x = element.x
         elif isinstance(element, cardlayout.ListElement):
-            fit = cardtext.fit_list(values[element.items], element)
+            fit = cardtext.fit_list(values[element.items], element.font, element.size, element.width,
+                                     element.height, columns=element.columns, gap=element.gap,
+                                     leading=element.leading, bullet=element.bullet)
             lines, size, x = [line for column in fit.columns for line in column], fit.size, element.x
         else:
             continue
-        baseline = (cardlayout.CARD_HEIGHT - element.y) * mm - size * cardtext.ASCENT
+        baseline = (cardlayout.CARD_HEIGHT - element.y) * mm - size * ASCENT
         for line in lines:
             out.append((element.font, size, x * mm, baseline, line, [v / 100 for v in element.color]))
             baseline -= size * element.leading
@@ -127,13 +135,13 @@ def bare_loop(prepared, front, back) -> float:
     """ReportLab used directly: rectangles, drawString and one path per QR, page after page."""
     from reportlab.pdfgen.canvas import Canvas
 
-    mm = cardtext.MM
+    mm = MM
     sheet = cardprint.SHEETS["a4"]
     rects = {side: [(e.x * mm, (cardlayout.CARD_HEIGHT - e.y - e.height) * mm, e.width * mm, e.height * mm,
                      [v / 100 for v in e.fill]) for e in layout.elements if isinstance(e, cardlayout.RectElement)]
              for side, layout in (("front", front), ("back", back))}
     qr = next(e for e in front.elements if isinstance(e, cardlayout.QrElement))
-    module = qr.size * mm / (qrmatrix.MODULES + 2 * qrmatrix.QUIET_ZONE)
+    module = qr.size * mm / (QR_MODULES + 2 * qrmatrix.QUIET_ZONE)
     started = time.perf_counter()
     canvas = Canvas(io.BytesIO(), pagesize=(sheet.width * mm, sheet.height * mm), invariant=1, pageCompression=1,
                     initialFontName="DejaVuSans")
@@ -153,7 +161,7 @@ def bare_loop(prepared, front, back) -> float:
                     left = x0 + qr.x * mm + qrmatrix.QUIET_ZONE * module
                     top = y0 + (cardlayout.CARD_HEIGHT - qr.y) * mm - qrmatrix.QUIET_ZONE * module
                     path = canvas.beginPath()
-                    for x, y, length in qrmatrix.dark_runs(matrix):
+                    for x, y, length in qrmatrix.dark_runs(matrix, QR_MODULES):
                         path.rect(left + x * module, top - (y + 1) * module, length * module, module)
                     canvas.setFillColorCMYK(0, 0, 0, 1)
                     canvas.drawPath(path, stroke=0, fill=1)

@@ -25,7 +25,7 @@ from openpyxl import Workbook, load_workbook
 from stdnum import luhn
 from stdnum.it import codicefiscale
 
-from welfarectl.skeleton import create_network
+from welfarectl.network.skeleton import create_network
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSONANTS = "BCDFGLMNPRSTVZ"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from welfarectl.keys import SigningKey
+from welfarectl.cards.keys import SigningKey
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,9 +8,13 @@ import pytest
 import zxingcpp
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from welfarectl import cardlayout, qrmatrix
-from welfarectl.cardlayout import load_layout, load_layouts
-from welfarectl.cardtext import MM, Fitted, block_height, fit_text, unprintable
+from welfarectl.cards import layout as cardlayout
+from welfarectl.cards import payload
+from welfarectl.cards.payload import card_qr_matrix
+from welfarectl.pdf import qrmatrix
+from welfarectl.cards.layout import load_layout, load_layouts
+from welfarectl.pdf.fonts import MM, unprintable
+from welfarectl.pdf.textfit import Fitted, block_height, fit_text
 
 ROOT = Path(__file__).resolve().parent.parent
 LONG_NAME = "Maria Dell'Acqua Bianchi-Ferrarini de' Medici"
@@ -178,20 +182,20 @@ def test_a_paragraph_wraps_at_its_nominal_size():
 
 
 def test_the_qr_version_is_computed_from_the_payload_length():
-    assert qrmatrix.PAYLOAD_CHARS == 123
+    assert payload.QR_CHARS == 123
     assert qrmatrix.alphanumeric_bits(123) == 690  # 87 codewords: one more than version 5-M holds
-    assert (qrmatrix.VERSION, qrmatrix.MODULES) == (6, 41)
+    assert (payload.QR_VERSION, payload.QR_MODULES) == (6, 41)
     assert qrmatrix.version_for(20) == 1
 
 
 def test_the_matrix_has_the_fixed_version_and_level_a_chosen_mask_and_decodes():
     masks = set()
     for start in range(12):
-        payload = "WC1:" + base45.b45encode(bytes(range(start, start + 79))).decode()
-        matrix = qrmatrix.qr_matrix(payload)
+        text = "WC1:" + base45.b45encode(bytes(range(start, start + 79))).decode()
+        matrix = card_qr_matrix(text)
         assert len(matrix) == 41 * 41
         read = zxingcpp.read_barcode(_image(matrix, 41, 4))
-        assert read.text == payload
+        assert read.text == text
         assert (read.extra["Version"], read.extra["ECLevel"]) == ("6", "M")
         masks.add(read.extra["DataMask"])
     assert len(masks) > 1  # chosen code by code, not fixed
@@ -211,15 +215,15 @@ def _image(matrix: bytes, modules: int, scale: int) -> memoryview:
 
 
 def test_path_operators_cover_exactly_the_dark_modules():
-    matrix = qrmatrix.qr_matrix("WC1:" + "A1" * 59 + "B")
+    matrix = card_qr_matrix("WC1:" + "A1" * 59 + "B")
     rebuilt = bytearray(b"\xff" * len(matrix))
-    operators = qrmatrix.path_operators(matrix).split(" re")
+    operators = qrmatrix.path_operators(matrix, 41).split(" re")
     for op in filter(None, (o.strip() for o in operators)):
         x, y, w, h = map(int, op.split())
         assert h == 1
         rebuilt[y * 41 + x:y * 41 + x + w] = b"\x00" * w
     assert bytes(rebuilt) == matrix
-    assert len(operators) - 1 == len(qrmatrix.dark_runs(matrix))
+    assert len(operators) - 1 == len(qrmatrix.dark_runs(matrix, 41))
 
 
 def test_content_elements_that_overlap_are_reported_at_the_later_one():

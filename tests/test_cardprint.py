@@ -15,19 +15,13 @@ from pypdf.generic import ContentStream
 
 from cardkeys import signing_key
 
-from welfarectl import cardlayout, cardprint
-from welfarectl.cardlayout import CARD_HEIGHT, CARD_WIDTH, load_layout, load_layouts
-from welfarectl.cardtext import ASCENT, MM
-from welfarectl.cardnumber import new_card_number
-from welfarectl.cardprint import (
-    GUTTER,
-    SHEETS,
-    PrintCard,
-    crop_marks,
-    manifest_csv,
-    render,
-)
-from welfarectl.qrpayload import encode_payload
+from welfarectl.cards import layout as cardlayout
+from welfarectl.cards import render as cardprint
+from welfarectl.cards.layout import CARD_HEIGHT, CARD_WIDTH, load_layout, load_layouts
+from welfarectl.pdf.fonts import ASCENT, MM
+from welfarectl.cards.number import new_card_number
+from welfarectl.cards.render import GUTTER, SHEETS, PrintCard, crop_marks, manifest_csv, render
+from welfarectl.cards.payload import encode_payload
 
 ROOT = Path(__file__).resolve().parent.parent
 FRONT, BACK, _ = load_layouts(ROOT)

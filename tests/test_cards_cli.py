@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from cardkeys import signing_key
 from xlsxfiles import EMPLOYEE_HEADER, write_workbook
 
-from welfarectl.members import read_employees
+from welfarectl.network.members import read_employees
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANIES = ("ferramenta-centrale-soliera", "osteria-del-tortellino-felice", "acetaia-il-cortile-antico")

@@ -10,8 +10,8 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from welfarectl.cli import app
-from welfarectl.skeleton import create_network
+from welfarectl.cli.app import app
+from welfarectl.network.skeleton import create_network
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -154,8 +154,8 @@ def test_schema_prints_json_schema_from_the_models():
 
 
 def test_the_committed_schemas_and_problem_docs_match_the_code():
-    from welfarectl.problems import render_catalogue_markdown
-    from welfarectl.schema import render_schema
+    from welfarectl.base.problems import render_catalogue_markdown
+    from welfarectl.network.schema import render_schema
 
     for kind in ("network", "organisations", "services", "workshops"):
         committed = (ROOT / "catalogue" / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8")
@@ -166,11 +166,11 @@ def test_the_committed_schemas_and_problem_docs_match_the_code():
 
 
 def test_docs_formats_documents_every_field_and_column_of_the_code():
-    from welfarectl import models
-    from welfarectl.cardlayout import ELEMENT_TYPES, load_layouts
-    from welfarectl.catalogue import load_catalogue
+    from welfarectl.network import models
+    from welfarectl.cards.layout import ELEMENT_TYPES, load_layouts
+    from welfarectl.network.catalogue import load_catalogue
     from welfarectl.formats import render_formats
-    from welfarectl.members import EMPLOYEE_COLUMNS
+    from welfarectl.network.members import EMPLOYEE_COLUMNS
 
     catalogue, _ = load_catalogue(ROOT)
     committed = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from welfarectl import keys
-from welfarectl.keys import (
+from welfarectl.cards import keys
+from welfarectl.cards.keys import (
     KeyExists,
     KeyInsideNetwork,
     KeyMissing,

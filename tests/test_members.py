@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from welfarectl.members import Employee, list_workbooks, load_employees
+from welfarectl.network.members import Employee, list_workbooks, load_employees
 from xlsxfiles import EMPLOYEE_HEADER, write_workbook
 
 ROSSI = "RSSMRA85T10A562S"

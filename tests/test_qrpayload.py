@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from cardkeys import published_block, signing_key, vector_key
 
-from welfarectl.keys import SigningKey, public_key_pem
-from welfarectl.qrpayload import (
+from welfarectl.cards.keys import SigningKey, public_key_pem
+from welfarectl.cards.payload import (
     EXIT_CODES,
     MalformedPayload,
     decode_payload,

@@ -21,13 +21,17 @@ import pytest
 from stdnum.it import codicefiscale
 from xlsxfiles import EMPLOYEE_HEADER, write_workbook
 
-from welfarectl import registry
-from welfarectl.network import load_network
-from welfarectl.problems import has_errors
-from welfarectl.registry import new_card_number, normalise_card_number, parse_registry
+from welfarectl.cards import registry
+from welfarectl.cards.checks import check_card_holders
+from welfarectl.cards.number import format_card_number
+from welfarectl.pipeline import load_network
+from welfarectl.base.problems import has_errors
+from welfarectl.cards.ledger import CardAlreadyRevoked, UnknownCard, parse_registry
+from welfarectl.cards.number import new_card_number, normalise_card_number
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = "1795651200"  # SOURCE_DATE_EPOCH of 2026-11-26
+TODAY = date(2026, 11, 26)
 ACETAIA, OSTERIA, FERRAMENTA = "acetaia-il-cortile-antico", "osteria-del-tortellino-felice", "ferramenta-centrale-soliera"
 N1, N2, N3 = (new_card_number(1_000_000 + i) for i in range(3))
 
@@ -65,8 +69,8 @@ def make_network(root: Path, staff: dict = STAFF, extra: int = 0) -> Path:
     return root
 
 
-def load(root: Path, **options):
-    network, problems = load_network(root, **options)
+def load(root: Path, as_of: date = TODAY):
+    network, problems = load_network(root, as_of=as_of)
     assert not has_errors(problems), [p.message() for p in problems if p.severity == "error"]
     return network
 
@@ -82,7 +86,7 @@ def net(loaded, tmp_path):
     """A fresh copy of the small network, loaded once for the module (loading takes 0.3 s)."""
     root, network = loaded
     shutil.copytree(root, tmp_path / "net")
-    return dataclasses.replace(network, root=tmp_path / "net")
+    return dataclasses.replace(network, root=tmp_path / "net", registry=registry.read_registry(tmp_path / "net")[0])
 
 
 def ledger_path(network_or_root) -> Path:
@@ -100,7 +104,7 @@ def found(root: Path) -> list[tuple[str, int]]:
 def test_card_numbers_are_a_serial_and_its_damm_check_digit():
     assert new_card_number(1_000_000) == "10000004"
     assert new_card_number(1_000_001) == "10000012"
-    assert registry.format_card_number("10000004") == "1000 0004"
+    assert format_card_number("10000004") == "1000 0004"
     for typed in ("10000004", "1000 0004", "1000-0004", " 1000 0004 ", "1000\xa00004"):
         assert normalise_card_number(typed) == "10000004"
     for wrong in ("10000005", "1000000", "100000041", "1000 000A", "", "١٠٠٠٠٠٠٤"):
@@ -181,18 +185,15 @@ def test_expiry_is_the_networks_validity_clamped_to_the_end_of_the_month(tmp_pat
     settings = root / "catalogue" / "network.yaml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("validity_months: 24", "validity_months: 18"),
                         encoding="utf-8")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1725062400")  # 2024-08-31
-    cards = registry.issue_cards(load(root))
+    cards = registry.issue_cards(load(root, as_of=date(2024, 8, 31)))
     assert {(c.issued, c.expires) for c in cards} == {(date(2024, 8, 31), date(2026, 2, 28))}
 
 
-def test_a_holder_whose_card_expired_gets_a_new_one(net, monkeypatch):
+def test_a_holder_whose_card_expired_gets_a_new_one(net):
     old = registry.issue_cards(net)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(DAY) + 731 * 86400))  # 2028-11-26: still valid
-    assert registry.issue_cards(net) == []
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(DAY) + 732 * 86400))  # 2028-11-27: expired
-    renewed = registry.issue_cards(net)
-    assert sorted(c.holder for c in renewed) == sorted(c.holder for c in old)
+    assert registry.issue_cards(dataclasses.replace(net, as_of=date(2028, 11, 26))) == []  # still valid
+    renewed = registry.issue_cards(dataclasses.replace(net, as_of=date(2028, 11, 27)))  # expired
+    assert sorted(c.holder for c in renewed) == sorted(c.holder for c in old if c.holder != codice_fiscale(6))  # left
     assert old[0].status(date(2028, 11, 27)) == "expired"
 
 
@@ -200,7 +201,7 @@ def test_a_holder_whose_card_expired_gets_a_new_one(net, monkeypatch):
 
 def test_revoke_a_card_then_its_holder_can_be_issued_another(net):
     cards = registry.issue_cards(net)
-    revoked = registry.revoke_card(net.root, "1000 0004", "lost")
+    revoked = registry.revoke_card(net.root, "1000 0004", "lost", TODAY)
     assert (revoked.number, revoked.status(date(2026, 11, 26)), revoked.reason) == (N1, "revoked", "lost")
     assert registry.read_registry(net.root)[0].revoked() == {N1: date(2026, 11, 26)}
     again = registry.issue_cards(net)
@@ -209,16 +210,16 @@ def test_revoke_a_card_then_its_holder_can_be_issued_another(net):
 
 def test_revoke_refuses_what_it_cannot_do_and_writes_nothing(net):
     registry.issue_cards(net)
-    registry.revoke_card(net.root, N1, "left")
+    registry.revoke_card(net.root, N1, "left", TODAY)
     before = ledger_path(net).read_bytes()
-    with pytest.raises(registry.CardAlreadyRevoked, match="already revoked"):
-        registry.revoke_card(net.root, N1, "lost")
-    with pytest.raises(registry.UnknownCard):
-        registry.revoke_card(net.root, new_card_number(1_234_567), "lost")
+    with pytest.raises(CardAlreadyRevoked, match="already revoked"):
+        registry.revoke_card(net.root, N1, "lost", TODAY)
+    with pytest.raises(UnknownCard):
+        registry.revoke_card(net.root, new_card_number(1_234_567), "lost", TODAY)
     with pytest.raises(registry.InvalidCardNumber, match="check digit"):
-        registry.revoke_card(net.root, N2[:6] + N2[7] + N2[6], "lost")
+        registry.revoke_card(net.root, N2[:6] + N2[7] + N2[6], "lost", TODAY)
     with pytest.raises(registry.InvalidReason):
-        registry.revoke_card(net.root, N2, "stolen")
+        registry.revoke_card(net.root, N2, "stolen", TODAY)
     assert ledger_path(net).read_bytes() == before
 
 
@@ -232,30 +233,30 @@ def test_replace_stops_the_old_number_and_issues_the_holder_a_new_one(net):
     assert tail[0]["by"] == new.number and tail[1]["replaces"] == N2
     assert registry.read_registry(net.root)[0].revoked() == {N2: date(2026, 11, 26)}
     assert registry.issue_cards(net) == []
-    with pytest.raises(registry.CardAlreadyRevoked, match="replaced by"):
+    with pytest.raises(CardAlreadyRevoked, match="replaced by"):
         registry.replace_card(net, N2)
-    with pytest.raises(registry.CardAlreadyRevoked):
-        registry.revoke_card(net.root, N2, "lost")
+    with pytest.raises(CardAlreadyRevoked):
+        registry.revoke_card(net.root, N2, "lost", TODAY)
 
 
 def test_a_withdrawn_card_is_not_given_back_by_the_next_issue(net):
     cards = registry.issue_cards(net)
-    registry.revoke_card(net.root, cards[0].number, "withdrawn")
+    registry.revoke_card(net.root, cards[0].number, "withdrawn", TODAY)
     assert registry.issue_cards(net) == []
-    assert registry.withdrawn_holders(registry.read_registry(net.root)[0]) == {(cards[0].company, cards[0].holder)}
+    assert registry.read_registry(net.root)[0].withdrawn_holders() == {(cards[0].company, cards[0].holder)}
 
 
 def test_a_card_reported_lost_is_replaced_afterwards_once(net):
     registry.issue_cards(net)
-    registry.revoke_card(net.root, N2, "lost")
+    registry.revoke_card(net.root, N2, "lost", TODAY)
     old, new = registry.replace_card(net, N2)
     assert (old.status(date(2026, 11, 26)), old.replaced_by, new.replaces) == ("replaced", new.number, N2)
     reg, problems = registry.read_registry(net.root)
     assert problems == [] and reg.revoked()[N2] == date(2026, 11, 26)
-    with pytest.raises(registry.CardAlreadyRevoked, match="replaced by"):
+    with pytest.raises(CardAlreadyRevoked, match="replaced by"):
         registry.replace_card(net, N2)
-    registry.revoke_card(net.root, N1, "left")
-    with pytest.raises(registry.CardAlreadyRevoked, match="revoked"):
+    registry.revoke_card(net.root, N1, "left", TODAY)
+    with pytest.raises(CardAlreadyRevoked, match="revoked"):
         registry.replace_card(net, N1)
 
 
@@ -267,11 +268,11 @@ def test_replace_refuses_a_card_whose_holder_has_left(net):
 
 def test_a_print_run_is_noted_once_for_its_cards(net):
     registry.issue_cards(net)
-    registry.record_printed(net.root, ["1000 0012", N1, N1])
+    registry.record_printed(net.root, ["1000 0012", N1, N1], TODAY)
     before = ledger_path(net).read_bytes()
-    registry.record_printed(net.root, [])
-    with pytest.raises(registry.UnknownCard):
-        registry.record_printed(net.root, [N3, new_card_number(1_234_567)])
+    registry.record_printed(net.root, [], TODAY)
+    with pytest.raises(UnknownCard):
+        registry.record_printed(net.root, [N3, new_card_number(1_234_567)], TODAY)
     assert ledger_path(net).read_bytes() == before
     reg, problems = registry.read_registry(net.root)
     assert problems == [] and reg.events[-1].fields["cards"] == [N2, N1]
@@ -419,7 +420,7 @@ def test_lines_deleted_or_edited_at_the_end_are_reported(issued_net, change):
     rewrite_lines(issued_net, change)
     assert ("registry-lines-missing" in {code for code, _ in found(issued_net.root)})
     with pytest.raises(registry.RegistryDamaged):
-        registry.revoke_card(issued_net.root, N1, "lost")
+        registry.revoke_card(issued_net.root, N1, "lost", TODAY)
 
 
 def test_a_deleted_registry_with_its_head_left_is_reported(issued_net):
@@ -429,10 +430,10 @@ def test_a_deleted_registry_with_its_head_left_is_reported(issued_net):
 
 def test_a_head_that_lags_after_a_stop_between_the_two_writes_is_fine(issued_net):
     before = head_path(issued_net).read_bytes()
-    registry.revoke_card(issued_net.root, N1, "lost")
+    registry.revoke_card(issued_net.root, N1, "lost", TODAY)
     head_path(issued_net).write_bytes(before)  # as if stopped after writing the registry
     assert found(issued_net.root) == []
-    registry.revoke_card(issued_net.root, N2, "lost")
+    registry.revoke_card(issued_net.root, N2, "lost", TODAY)
     assert json.loads(head_path(issued_net).read_text(encoding="utf-8"))["lines"] == CURRENT + 2
 
 
@@ -440,9 +441,9 @@ def test_a_damaged_registry_is_never_written_to(issued_net):
     rewrite_lines(issued_net, lambda lines: lines[:-1] + [lines[-1][:-9]])
     before = ledger_path(issued_net).read_bytes()
     for write in (lambda: registry.issue_cards(issued_net), lambda: registry.issue_cards(issued_net, dry_run=True),
-                  lambda: registry.revoke_card(issued_net.root, N1, "lost"),
+                  lambda: registry.revoke_card(issued_net.root, N1, "lost", TODAY),
                   lambda: registry.replace_card(issued_net, N1),
-                  lambda: registry.record_printed(issued_net.root, [N1])):
+                  lambda: registry.record_printed(issued_net.root, [N1], TODAY)):
         with pytest.raises(registry.RegistryDamaged) as refused:
             write()
         assert [p.code for p in refused.value.problems] == ["registry-truncated"]
@@ -450,35 +451,41 @@ def test_a_damaged_registry_is_never_written_to(issued_net):
     assert ledger_path(issued_net).read_bytes() == before
 
 
-# --- check_registry: the holders of active cards --------------------------------------------------
+# --- check_card_holders: the holders of active cards ---------------------------------------------
+
+def holders(network) -> list:
+    return list(check_card_holders(network))
+
 
 def test_an_active_card_of_someone_who_left_is_a_warning_at_its_issued_line(net):
     cards = registry.issue_cards(net)
     conti = next(c for c in cards if c.holder == codice_fiscale(6))
-    assert registry.check_registry(net) == []
-    problems = registry.check_registry(dataclasses.replace(net, as_of=date(2027, 1, 15)))
+    assert holders(net) == []
+    problems = holders(dataclasses.replace(net, as_of=date(2027, 1, 15)))
     assert [(p.code, p.severity, p.location.line, dict(p.params)) for p in problems] == [
         ("card-holder-left", "warning", conti.line,
-         {"card": registry.format_card_number(conti.number), "holder": "Ugo Conti",
+         {"card": format_card_number(conti.number), "holder": "Ugo Conti",
           "company": "Osteria del Tortellino Felice S.n.c.", "left": "31/12/2026"})]
-    registry.revoke_card(net.root, conti.number, "left")
-    assert registry.check_registry(dataclasses.replace(net, as_of=date(2027, 1, 15))) == []
+    registry.revoke_card(net.root, conti.number, "left", TODAY)
+    reread = registry.read_registry(net.root)[0]
+    assert holders(dataclasses.replace(net, as_of=date(2027, 1, 15), registry=reread)) == []
 
 
 def test_an_active_card_of_someone_in_no_workbook_is_a_warning(net):
     cards = registry.issue_cards(net)
     write_workbook(net.root / "members" / f"{ACETAIA}.xlsx", [EMPLOYEE_HEADER[:5], *STAFF[ACETAIA][1:]])
     verdi = next(c for c in cards if c.holder == codice_fiscale(1))
-    problems = registry.check_registry(load(net.root, as_of=net.as_of))
+    problems = holders(load(net.root, as_of=net.as_of))
     assert [(p.code, p.location.line, dict(p.params)) for p in problems] == [
-        ("card-holder-unknown", verdi.line, {"card": registry.format_card_number(verdi.number),
+        ("card-holder-unknown", verdi.line, {"card": format_card_number(verdi.number),
                                              "holder": codice_fiscale(1),
                                              "company": "Acetaia Il Cortile Antico S.r.l."})]
 
 
-def test_check_registry_includes_the_registry_problems(issued_net):
+def test_loading_the_network_reports_the_registry_problems(issued_net):
     rewrite_lines(issued_net, lambda lines: [lines[0], *lines[2:]])
-    assert [(p.code, p.location.line) for p in registry.check_registry(issued_net)] == [
+    _, problems = load_network(issued_net.root, as_of=TODAY)
+    assert [(p.code, p.location.line) for p in problems if p.code.startswith("registry")] == [
         ("registry-chain-broken", 2)]
 
 
@@ -487,9 +494,10 @@ def test_check_registry_includes_the_registry_problems(issued_net):
 RACER = """
 import json, sys
 from pathlib import Path
-from welfarectl import registry
-from welfarectl.network import load_network
-network, _ = load_network(Path(sys.argv[1]))
+from datetime import date
+from welfarectl.cards import registry
+from welfarectl.pipeline import load_network
+network, _ = load_network(Path(sys.argv[1]), as_of=date(2026, 11, 26))
 print("ready", flush=True)
 sys.stdin.readline()
 print(json.dumps([card.number for card in registry.issue_cards(network)]), flush=True)
@@ -520,8 +528,10 @@ def test_two_processes_issuing_at_once_never_hand_out_a_number_twice(tmp_path):
 WRITER = """
 import hashlib, os, signal, sys
 from pathlib import Path
-from welfarectl import output, registry
-from welfarectl.network import load_network
+from datetime import date
+from welfarectl.base import output
+from welfarectl.cards import registry
+from welfarectl.pipeline import load_network
 log = os.open(sys.argv[2], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
 write = output.write_bytes_atomic
 def logged(path, data):  # note each state before it is written: the file must be one of them
@@ -530,12 +540,12 @@ def logged(path, data):  # note each state before it is written: the file must b
 output.write_bytes_atomic = logged
 if sys.argv[3] == "die-in-fsync":  # the temporary file is written, not yet renamed into place
     os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
-network, _ = load_network(Path(sys.argv[1]))
+network, _ = load_network(Path(sys.argv[1]), as_of=date(2026, 11, 26))
 print("ready", flush=True)
 while True:  # one write of many lines, then many writes of one line each
     registry.issue_cards(network)
     for card in registry.read_registry(network.root)[0].active(network.as_of):
-        registry.revoke_card(network.root, card.number, "lost")
+        registry.revoke_card(network.root, card.number, "lost", network.as_of)
 """
 
 

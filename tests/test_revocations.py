@@ -12,12 +12,8 @@ from cryptography.exceptions import InvalidSignature
 
 from cardkeys import published_block, signing_key, vector_key
 
-from welfarectl.keys import SigningKey
-from welfarectl.revocations import (
-    InvalidRevocationList,
-    build_revocation_list,
-    read_revocation_list,
-)
+from welfarectl.cards.keys import SigningKey
+from welfarectl.cards.revocations import InvalidRevocationList, build_revocation_list, read_revocation_list
 
 ROOT = Path(__file__).resolve().parent.parent
 NETWORK = "welfare-modena"

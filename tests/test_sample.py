@@ -20,7 +20,8 @@ import pytest
 import yaml
 from stdnum.it import codicefiscale, iva
 
-from welfarectl import models, reference
+from welfarectl.network import models
+from welfarectl.base import reference
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tools" / "make_sample.py"
@@ -249,7 +250,7 @@ def test_survey_needs_are_skewed_by_family():
 
 # --- the whole network through welfarectl's own loader ------------------------------------------
 def test_welfarectl_finds_no_errors_in_the_sample():
-    from welfarectl.network import load_network
+    from welfarectl.pipeline import load_network
 
     network, problems = load_network(ROOT, as_of=date(2019, 12, 2))
     errors = [(p.code, str(p.location)) for p in problems if p.severity == "error"]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl.styles import Font
 
-from welfarectl.members import EMPLOYEE_COLUMNS
-from welfarectl.workbook import Column, Row, Table, read_tables
+from welfarectl.network.members import EMPLOYEE_COLUMNS
+from welfarectl.sources.tables import Column, Row, Table, read_tables
 from xlsxfiles import (EMPLOYEE_HEADER, header_row, inline, truncate, write_lying_zip, write_old_xls,
                        write_password_protected, write_raw_xlsx, write_workbook, write_zip_bomb)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from welfarectl.catalogue import load_catalogue
-from welfarectl.skeleton import create_network
+from welfarectl.network.catalogue import load_catalogue
+from welfarectl.network.skeleton import create_network
 
 
 @pytest.fixture

@@ -1,0 +1,29 @@
+"""Refusals: what the core raises when it cannot do what was asked (never for bad data, which is
+returned as problems). The message is for the person who asked; the exit code is the command's.
+
+One runner in the CLI turns every `Refusal` into its message and exit code, so commands do not
+repeat try/except.
+"""
+
+from __future__ import annotations
+
+
+class Refusal(Exception):
+    """The operation cannot be done as asked; the message says why. Exit code 1."""
+
+    exit_code = 1
+
+
+class UsageError(Refusal):
+    """The request itself is wrong (a path that cannot be written, a directory that is not a
+    network, an unknown company id). Exit code 2, like other usage errors."""
+
+    exit_code = 2
+
+
+class NetworkHasErrors(Refusal):
+    """The network does not validate, so nothing is issued, printed or published from it."""
+
+    def __init__(self, problems: list) -> None:
+        super().__init__("the network has errors: fix them first (`welfarectl validate` lists them)")
+        self.problems = problems

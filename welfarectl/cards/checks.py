@@ -1,0 +1,63 @@
+"""Card rules across the network: one small function per rule, the rule in its docstring.
+
+They run after the network's own checks (`network/checks.py`), on the registry, keys and layouts
+that the pipeline read once and put on the Network. The problems of reading those files (a
+broken registry line, an unreadable key, a layout outside the safe area) are the readers'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from welfarectl.base.italian import format_day
+from welfarectl.base.problems import Location, Problem, problem
+from welfarectl.network.network import Network
+from welfarectl.pdf.fonts import FONT_NAME, unprintable
+
+from .ledger import at_line
+from .number import format_card_number
+
+
+def check_card_holders(net: Network) -> Iterator[Problem]:
+    """Each card active on the network's day belongs to someone in the workbook of the card's
+    company (`card-holder-unknown`) who has not left (`card-holder-left`): else revoke it."""
+    if net.registry is None:
+        return
+    for card in net.registry.active(net.as_of):
+        person = net.employees_by_holder.get((card.company, card.holder))
+        company = net.company_name(card.company)
+        if person is None:
+            yield problem("card-holder-unknown", at_line(card.line), card=format_card_number(card.number),
+                          holder=card.holder, company=company)
+        elif not person.is_current(net.as_of):
+            yield problem("card-holder-left", at_line(card.line), card=format_card_number(card.number),
+                          holder=person.name, company=company, left=format_day(person.leaving_date))
+
+
+def check_printable_names(net: Network) -> Iterator[Problem]:
+    """Names that print on cards (current employees, member companies) have a glyph for every
+    character in the card font; checked when the network prints cards (has card layouts)."""
+    if net.layouts is None:
+        return
+
+    def report(text: str, where: Location) -> Iterator[Problem]:
+        missing = unprintable(text)
+        if missing:
+            yield problem("unprintable-character", where, text=text,
+                          character=f"'{missing}' (U+{ord(missing):04X})", font=FONT_NAME)
+
+    for org in net.member_companies:
+        yield from report(org.name, net.where(org, "name"))
+    for person in net.current_employees():
+        for column in ("given_name", "surname"):
+            yield from report(getattr(person, column), person.location(column))
+
+
+CHECKS: list[Callable[[Network], Iterable[Problem]]] = [
+    check_card_holders,
+    check_printable_names,
+]
+
+
+def run_checks(net: Network) -> list[Problem]:
+    return [found for check in CHECKS for found in check(net)]

@@ -1,0 +1,309 @@
+"""Signing keys: the Ed25519 key that signs card QR codes and revocation lists.
+
+Rules:
+- A key id is the first 4 bytes of SHA-256 of the 32-byte raw public key, as 8 lowercase hex
+  characters. It never changes for a given key.
+- Public keys are published in the network as `catalogue/keys/<key-id>.pub` (PEM
+  SubjectPublicKeyInfo). Every one of them verifies, so cards signed before a rotation stay valid.
+- The private key (PEM PKCS8, unencrypted) never lives in the network directory. Its path is
+  `--key-file`, else the environment variable `WELFARECTL_SIGNING_KEY`, else
+  `<user config dir>/welfarectl/keys/<network-id>.key`. It is created with mode 0600 (never
+  chmod-ed afterwards), in a directory created 0700, and never overwritten.
+- A private key that group or others can read is refused, as ssh does (where files have POSIX
+  permissions; on Windows the user profile's access rules protect it instead).
+
+Bad public key files are data problems (returned); everything about the private key is an
+operational failure and raises a `KeyProblem` subclass whose message names the path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+
+from welfarectl.base.errors import Refusal
+from welfarectl.base.output import write_bytes_atomic
+from welfarectl.base.problems import Location, Problem, problem
+
+ENV_VAR = "WELFARECTL_SIGNING_KEY"
+PUBLIC_KEY_DIR = "catalogue/keys"
+_NETWORK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_KEY_ID = re.compile(r"^[0-9a-f]{8}$")
+
+
+class KeyProblem(Refusal):
+    """Something is wrong with a private key file; the message says what and names the path."""
+
+
+class KeyExists(KeyProblem):
+    """Creating a key would overwrite an existing file."""
+
+
+class KeyMissing(KeyProblem):
+    """No private key where one is needed, and creating one was not allowed."""
+
+
+class KeyInsideNetwork(KeyProblem):
+    """The private-key path is inside the network directory, where it could be committed."""
+
+
+class KeyUnreadable(KeyProblem):
+    """The private key file cannot be read, is not an Ed25519 PEM key, or is readable by others."""
+
+
+class KeyNotPublished(KeyProblem):
+    """The private key's public half is not in catalogue/keys/: cards signed with it would not verify."""
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKey:
+    key_id: str
+    private_key: Ed25519PrivateKey
+    path: Path
+
+    @classmethod
+    def of(cls, private_key: Ed25519PrivateKey, path: Path) -> SigningKey:
+        """The key with its id worked out from its public half."""
+        return cls(key_id_of(private_key.public_key()), private_key, path)
+
+    @property
+    def public_key(self) -> Ed25519PublicKey:
+        return self.private_key.public_key()
+
+    def sign(self, data: bytes) -> bytes:
+        """The 64-byte Ed25519 signature of `data` (deterministic, RFC 8032)."""
+        return self.private_key.sign(data)
+
+
+# --- key ids and public keys -------------------------------------------------------------------
+
+def key_id_of(public_key: Ed25519PublicKey) -> str:
+    """First 4 bytes of SHA-256 of the raw 32-byte public key, as 8 lowercase hex characters."""
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).digest()[:4].hex()
+
+
+def is_key_id(text: str) -> bool:
+    return bool(_KEY_ID.match(text))
+
+
+def public_key_pem(public_key: Ed25519PublicKey) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def public_key_file(network_dir: Path, key_id: str) -> Path:
+    return Path(network_dir) / PUBLIC_KEY_DIR / f"{key_id}.pub"
+
+
+def load_public_keys(network_dir: Path) -> tuple[dict[str, Ed25519PublicKey], list[Problem]]:
+    """Every `catalogue/keys/*.pub` of the network, by key id.
+
+    A file that cannot be read, is not an Ed25519 PEM public key, or whose name is not its key
+    id is reported as `invalid-public-key` and left out. No key directory means no keys.
+    """
+    keys: dict[str, Ed25519PublicKey] = {}
+    problems: list[Problem] = []
+    directory = Path(network_dir) / PUBLIC_KEY_DIR
+    if not directory.is_dir():
+        return keys, problems
+    for path in sorted(directory.glob("*.pub")):
+        where = Location(f"{PUBLIC_KEY_DIR}/{path.name}")
+        public_key, reason, reason_it = _read_public_key(path)
+        if public_key is None:
+            problems.append(problem("invalid-public-key", where, reason=reason, reason_it=reason_it))
+            continue
+        key_id = key_id_of(public_key)
+        if path.stem != key_id:
+            problems.append(problem(
+                "invalid-public-key", where,
+                reason=f"the file holds key id {key_id}; rename it to {key_id}.pub",
+                reason_it=f"il file contiene la chiave {key_id}; rinominalo {key_id}.pub"))
+            continue
+        keys[key_id] = public_key
+    return keys, problems
+
+
+def _read_public_key(path: Path) -> tuple[Ed25519PublicKey | None, str, str]:
+    """The key in `path`, or None with the reason in English and Italian."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, f"cannot read the file: {error.strerror}", f"impossibile leggere il file: {error.strerror}"
+    try:
+        public_key = serialization.load_pem_public_key(data)
+    except (ValueError, UnsupportedAlgorithm):
+        return (None, "not a PEM public key (expected '-----BEGIN PUBLIC KEY-----')",
+                "non è una chiave pubblica PEM (atteso '-----BEGIN PUBLIC KEY-----')")
+    if not isinstance(public_key, Ed25519PublicKey):
+        return None, "not an Ed25519 public key", "non è una chiave pubblica Ed25519"
+    return public_key, "", ""
+
+
+# --- where the private key lives ---------------------------------------------------------------
+
+def private_key_path(network_id: str, key_file: Path | str | None = None) -> Path:
+    """`key_file` if given, else $WELFARECTL_SIGNING_KEY if set, else the user config default."""
+    if not _NETWORK_ID.match(network_id):
+        raise ValueError(f"not a network id: {network_id!r}")
+    if key_file:
+        return Path(key_file).expanduser()
+    from_env = os.environ.get(ENV_VAR, "").strip()
+    if from_env:
+        return Path(from_env).expanduser()
+    import platformdirs  # imported here: only key commands need it
+
+    return platformdirs.user_config_path("welfarectl") / "keys" / f"{network_id}.key"
+
+
+def retired_key_path(path: Path, network_id: str, key_id: str) -> Path:
+    """Where rotation keeps an old private key: beside it, `<network-id>.<key-id>.retired.key`."""
+    return path.with_name(f"{network_id}.{key_id}.retired.key")
+
+
+def refuse_inside_network(path: Path, network_dir: Path) -> None:
+    """Raise KeyInsideNetwork when `path`, symlinks and `..` resolved, is in the network directory."""
+    resolved = Path(path).expanduser().resolve()
+    root = Path(network_dir).resolve()
+    if resolved == root or resolved.is_relative_to(root):
+        raise KeyInsideNetwork(
+            f"refusing to keep a private key inside the network directory: {path}"
+            f"{'' if resolved == Path(path).expanduser().absolute() else f' (is {resolved})'}; "
+            f"the network is meant to be shared, the private key never. Choose a path outside {root}")
+
+
+# --- creating, rotating and loading ------------------------------------------------------------
+
+def create_key(network_dir: Path, network_id: str, key_file: Path | str | None = None) -> SigningKey:
+    """Make a new key pair: the private key at `private_key_path`, the public key in the network.
+
+    Refuses to overwrite an existing private key (KeyExists). The public key is written first,
+    so a failure never leaves a private key whose public half is unpublished.
+    """
+    path = private_key_path(network_id, key_file)
+    refuse_inside_network(path, network_dir)
+    if path.exists() or path.is_symlink():
+        raise KeyExists(f"a private key already exists at {path}; refusing to overwrite it")
+    private_key = Ed25519PrivateKey.generate()
+    key = SigningKey.of(private_key, path)
+    _publish(network_dir, key)
+    _write_private_key(path, private_key, replace=False)
+    return key
+
+
+def rotate_key(network_dir: Path, network_id: str,
+               key_file: Path | str | None = None) -> tuple[SigningKey, SigningKey]:
+    """Replace the current key with a new one: returns (old, with its retired path; new).
+
+    The old private key is hard-linked to `<network-id>.<old-key-id>.retired.key` (never
+    overwriting another file), then the new key replaces the current file atomically. The old
+    `.pub` stays in catalogue/keys/, so cards it signed still verify.
+    """
+    old = _load_private_key(private_key_path(network_id, key_file), network_dir)
+    retired = retired_key_path(old.path, network_id, old.key_id)
+    private_key = Ed25519PrivateKey.generate()
+    key = SigningKey.of(private_key, old.path)
+    _publish(network_dir, key)
+    try:
+        os.link(old.path, retired)
+    except FileExistsError:
+        # A rotation interrupted after this step left the same key there: carry on.
+        if retired.read_bytes() != old.path.read_bytes():
+            raise KeyExists(f"{retired} already exists and holds another key; refusing to overwrite it") from None
+    _write_private_key(old.path, private_key, replace=True)
+    return SigningKey(old.key_id, old.private_key, retired), key
+
+
+def load_signing_key(network_dir: Path, network_id: str, key_file: Path | str | None = None,
+                     create: bool = True) -> tuple[SigningKey, bool]:
+    """The network's current signing key, and whether it was just created.
+
+    With no key file: creates one when `create` (the caller says so once, like ssh-keygen),
+    else raises KeyMissing. An existing key must have its public key in catalogue/keys/: it is
+    published there when the network has no public key at all (a fresh clone), and refused with
+    KeyNotPublished when the network publishes other keys (this is likely not its key).
+    """
+    path = private_key_path(network_id, key_file)
+    refuse_inside_network(path, network_dir)
+    if not path.exists():
+        if not create:
+            raise KeyMissing(f"no signing key at {path}; run `welfarectl keys init` or drop --no-new-key")
+        try:
+            return create_key(network_dir, network_id, key_file), True
+        except KeyExists:
+            pass  # another process created it a moment ago: use theirs
+    key = _load_private_key(path, network_dir)
+    if not public_key_file(network_dir, key.key_id).is_file():
+        if not any(public_key_file(network_dir, "x").parent.glob("*.pub")):
+            _publish(network_dir, key)  # a fresh clone of a network that publishes no key yet
+            return key, False
+        raise KeyNotPublished(
+            f"the signing key {path} (key id {key.key_id}) has no public key "
+            f"{PUBLIC_KEY_DIR}/{key.key_id}.pub in the network; cards signed with it would not verify. "
+            f"Restore the file from version control, or check that this is the network's key")
+    return key, False
+
+
+def _load_private_key(path: Path, network_dir: Path) -> SigningKey:
+    """Read a private key file, refusing one inside the network or readable by group/others."""
+    refuse_inside_network(path, network_dir)
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        raise KeyMissing(f"no signing key at {path}; run `welfarectl keys init`") from None
+    except OSError as error:
+        raise KeyUnreadable(f"cannot read the signing key {path}: {error.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise KeyUnreadable(f"the signing key {path} is not a regular file")
+    with os.fdopen(fd, "rb") as handle:
+        if os.name == "posix" and mode & 0o077:
+            raise KeyUnreadable(f"permissions too open ({mode & 0o777:04o}) on the signing key {path}: "
+                                f"chmod 600 {path}")
+        data = handle.read()
+    try:
+        private_key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise KeyUnreadable(f"{path} is not an unencrypted PEM private key") from None
+    if not isinstance(private_key, Ed25519PrivateKey):
+        raise KeyUnreadable(f"{path} is not an Ed25519 private key")
+    return SigningKey.of(private_key, path)
+
+
+def _publish(network_dir: Path, key: SigningKey) -> Path:
+    """Write catalogue/keys/<key-id>.pub, readable by all (0644 less the umask): it is published."""
+    path = public_key_file(network_dir, key.key_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(path, public_key_pem(key.public_key), mode=0o644)
+    return path
+
+
+def _write_private_key(path: Path, private_key: Ed25519PrivateKey, *, replace: bool) -> None:
+    pem = private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+    _make_private_dirs(path.parent)
+    try:  # created 0600: a private key is never readable by others, not even briefly
+        write_bytes_atomic(path, pem, mode=0o600, overwrite=replace)
+    except FileExistsError:
+        raise KeyExists(f"a private key already exists at {path}; refusing to overwrite it") from None
+
+
+def _make_private_dirs(directory: Path) -> None:
+    """Create missing directories 0700; existing ones (say /tmp) are left as they are."""
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for each in reversed(missing):
+        each.mkdir(mode=0o700, exist_ok=True)

@@ -1,0 +1,372 @@
+"""The ledger's lines: `members/cards.jsonl` parsed event by event into `Card` values, each line
+checked against the format, the hash chain and the events before it.
+
+One JSON object a line, keys in this order, UTF-8, `\\n` after every line:
+    {"seq":N,"event":"issued","card":C,"company":ID,"holder":CF,"date":D,"expires":D,"replaces":null|C,"prev":H}
+    {"seq":N,"event":"revoked","card":C,"reason":"lost|left|withdrawn","date":D,"prev":H}
+    {"seq":N,"event":"replaced","card":OLD,"by":NEW,"date":D,"prev":H}  (then NEW's issued event)
+    {"seq":N,"event":"printed","cards":[C,...],"date":D,"prev":H}
+Rules:
+- `seq` starts at 1 and grows by one a line; `prev` is the hex SHA-256 of the previous line's bytes
+  (null on the first line), so an edited, deleted or moved line breaks the chain at the line after.
+- A card number is issued once; only issued cards are revoked, replaced or printed, and a card is
+  revoked or replaced at most once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from welfarectl.base.errors import Refusal
+from welfarectl.base.italian import format_day
+from welfarectl.base.problems import Location, Problem, problem
+
+from .number import FIRST_SERIAL, format_card_number, is_card_number
+
+REGISTRY_FILE = "members/cards.jsonl"
+REASONS = ("lost", "left", "withdrawn")
+_SHA256 = re.compile("[0-9a-f]{64}")
+
+
+# --- refusals -------------------------------------------------------------------------------------
+
+
+class RegistryError(Refusal):
+    """A card operation that cannot be done; the message says why, for the person who asked."""
+
+
+class BrokenRule(RegistryError):
+    """A registry rule that a line, or an operation asked for, would break: in English and Italian.
+    Reading, it makes the line `registry-malformed`; writing, it refuses the operation."""
+
+    def __init__(self, en: str, it: str) -> None:
+        super().__init__(en)
+        self.en, self.it = en, it
+
+
+class UnknownCard(BrokenRule):
+    """No card with that number was ever issued."""
+
+
+class CardAlreadyRevoked(BrokenRule):
+    """The card was revoked or replaced already."""
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Card:
+    """One card as the registry tells it. `line` is the line of its issued event."""
+
+    number: str
+    company: str
+    holder: str  # codice fiscale
+    issued: date
+    expires: date
+    line: int
+    replaces: str | None = None
+    revoked_on: date | None = None  # the day it stopped being valid: revoked or replaced
+    reason: str | None = None
+    replaced_by: str | None = None
+    printed: bool = False
+
+    def status(self, day: date) -> str:
+        """'replaced', 'revoked', 'expired' (expires before `day`) or 'active'."""
+        if self.replaced_by is not None:
+            return "replaced"
+        if self.revoked_on is not None:
+            return "revoked"
+        return "expired" if self.expires < day else "active"
+
+
+@dataclass(slots=True)
+class Event:
+    """One valid line: its number in the file, its seq, its kind and all its keys as read."""
+
+    line: int
+    seq: int
+    kind: str  # issued, revoked, replaced, printed
+    fields: dict
+
+
+@dataclass
+class Registry:
+    """The events read, the cards they describe, and what the next line must carry."""
+
+    events: list[Event] = field(default_factory=list)
+    cards: dict[str, Card] = field(default_factory=dict)
+    data: bytes = b""  # the file's bytes as read
+    lines: int = 0
+    last_hash: str | None = None
+    last_seq: int | None = 0  # None after a line whose seq could not be read
+    last_serial: int = FIRST_SERIAL - 1
+    # Set by registry.read_registry: the file's identity when read (inode, size, modification
+    # time; None when there was no file), so a writer can tell it is still the file it read, and
+    # the problems found reading it.
+    stamp: tuple[int, int, int] | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def revoked(self) -> dict[str, date]:
+        """Every card that stopped being valid (revoked or replaced), with the day it did."""
+        return {number: card.revoked_on for number, card in self.cards.items() if card.revoked_on is not None}
+
+    def active(self, day: date) -> list[Card]:
+        return [card for card in self.cards.values() if card.status(day) == "active"]
+
+    def card(self, number: str) -> Card:
+        """The card issued with `number`; UnknownCard if none was."""
+        card = self.cards.get(number)
+        if card is None:
+            shown = format_card_number(number)
+            raise UnknownCard(f"card {shown} was never issued", f"la tessera {shown} non è mai stata emessa")
+        return card
+
+    def revocable(self, number: str) -> Card:
+        """The card, if it may still be revoked: issued, and neither revoked nor replaced (an
+        expired card may be)."""
+        card = self.card(number)
+        if card.revoked_on is not None:
+            shown, on = format_card_number(number), format_day(card.revoked_on)
+            if card.replaced_by is not None:
+                by = format_card_number(card.replaced_by)
+                raise CardAlreadyRevoked(f"card {shown} was already replaced by {by} on {on}",
+                                         f"la tessera {shown} era già stata sostituita dalla {by} il {on}")
+            raise CardAlreadyRevoked(f"card {shown} was already revoked on {on}",
+                                     f"la tessera {shown} era già stata revocata il {on}")
+        return card
+
+    def replaceable(self, number: str) -> Card:
+        """The card, if it may be replaced: one that may be revoked, or one revoked as lost and not
+        replaced yet (a card reported lost is replaced later)."""
+        card = self.card(number)
+        if card.reason == "lost" and card.replaced_by is None:
+            return card
+        return self.revocable(number)
+
+    def withdrawn_holders(self) -> set[tuple[str, str]]:
+        """(company, codice fiscale) of everyone whose card was withdrawn: `cards issue` skips them."""
+        return {(card.company, card.holder) for card in self.cards.values() if card.reason == "withdrawn"}
+
+
+def parse_registry(data: bytes) -> tuple[Registry, list[Problem]]:
+    """Read every line. A broken line is reported once: the lines after it are checked against the
+    bytes recorded, so an edit breaks the chain at one line only. A last line without its newline
+    is `registry-truncated`."""
+    registry = Registry(data=data)
+    problems: list[Problem] = []
+    lines = data.split(b"\n")
+    tail = lines.pop()  # b"" when the file ends with a newline, as it must
+    for number, raw in enumerate(lines, 1):
+        problems += feed_line(registry, raw, number, last=not tail and number == len(lines))
+    if tail:
+        problems.append(problem("registry-truncated", at_line(len(lines) + 1), line=len(lines) + 1))
+    if not any(p.code == "registry-truncated" for p in problems):
+        problems += _unissued_replacements(registry)
+    return registry, problems
+
+
+def at_line(line: int) -> Location:
+    """A line of the registry, as problems name it."""
+    return Location(REGISTRY_FILE, line=line)
+
+
+def _malformed(line: int, bad: BrokenRule) -> Problem:
+    return problem("registry-malformed", at_line(line), line=line, reason=bad.en, reason_it=bad.it)
+
+
+def feed_line(registry: Registry, raw: bytes, number: int, *, last: bool = False) -> list[Problem]:
+    """Check one line against the line before it and apply its event to `registry`."""
+    expected_prev, previous_seq = registry.last_hash, registry.last_seq
+    registry.last_hash, registry.lines, registry.last_seq = hashlib.sha256(raw).hexdigest(), number, None
+    try:
+        fields = _decode(raw)
+    except BrokenRule as bad:
+        if last and raw.strip() and not raw.rstrip().endswith(b"}"):  # cut mid-JSON, then a newline added
+            return [problem("registry-truncated", at_line(number), line=number)]
+        return [_malformed(number, bad)]
+    problems: list[Problem] = []
+    chained = fields.get("prev") == expected_prev
+    if not chained and number > 1:
+        problems.append(problem("registry-chain-broken", at_line(number), line=number, previous=number - 1))
+    try:
+        kind = _check_shape(fields)
+        registry.last_seq = fields["seq"]
+        if number == 1 and not chained:
+            raise BrokenRule('the first line has a "prev" hash: the lines before it were deleted',
+                       'la prima riga ha un hash "prev": le righe prima sono state tolte')
+        _check_seq(fields["seq"], previous_seq if chained else None, number)
+        _APPLY[kind](registry, fields, number)
+    except BrokenRule as bad:
+        problems.append(_malformed(number, bad))
+        return problems
+    registry.events.append(Event(number, fields["seq"], kind, fields))
+    return problems
+
+
+def _decode(raw: bytes) -> dict:
+    if not raw.strip():
+        raise BrokenRule("an empty line", "una riga vuota")
+    try:
+        value = _DECODER.decode(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BrokenRule("not UTF-8 text", "non è testo UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise BrokenRule(f"not JSON ({exc.msg}, column {exc.colno})",
+                   f"non è JSON ({exc.msg}, colonna {exc.colno})") from None
+    if not isinstance(value, dict):
+        raise BrokenRule("not a JSON object", "non è un oggetto JSON")
+    return value
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise BrokenRule("a key appears twice", "una chiave compare due volte")
+    return found
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys)  # built once: json.loads(**kw) builds one a call
+
+
+def _check_seq(seq: int, previous: int | None, number: int) -> None:
+    """seq is 1 on the first line and one more than the line before's; not checked right after a
+    line whose seq is unknown or where the chain broke (that problem is already reported)."""
+    if number == 1 and seq != 1:
+        raise BrokenRule(f"seq is {seq}, the first line's must be 1", f"seq è {seq}, quello della prima riga deve essere 1")
+    if number > 1 and previous is not None and seq != previous + 1:
+        raise BrokenRule(f"seq {seq} does not follow seq {previous} of line {number - 1}",
+                   f"seq {seq} non segue seq {previous} della riga {number - 1}")
+
+
+# -- the shape of each event: its keys, in order, and what each holds
+
+def _seq(value: object) -> None:
+    if type(value) is not int or value < 1:
+        raise BrokenRule("a whole number from 1", "un numero intero da 1")
+
+
+def _text(value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise BrokenRule("a non-empty text", "un testo non vuoto")
+
+
+def _card(value: object) -> None:
+    if not is_card_number(value):
+        raise BrokenRule("a card number (8 digits with a valid check digit)",
+                   "un numero di tessera (8 cifre con la cifra di controllo giusta)")
+
+
+def _optional_card(value: object) -> None:
+    if value is not None:
+        _card(value)
+
+
+def _day(value: object) -> None:
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            date.fromisoformat(value)
+            return
+    except ValueError:
+        pass
+    raise BrokenRule("a date YYYY-MM-DD", "una data AAAA-MM-GG")
+
+
+def _reason(value: object) -> None:
+    if value not in REASONS:
+        raise BrokenRule(" or ".join(REASONS), " o ".join(REASONS))
+
+
+def _cards(value: object) -> None:
+    if not isinstance(value, list) or not value or len(set(map(str, value))) != len(value):
+        raise BrokenRule("a non-empty list of distinct card numbers", "una lista non vuota di numeri di tessera distinti")
+    for item in value:
+        _card(item)
+
+
+def _hash(value: object) -> None:
+    if value is not None and not (isinstance(value, str) and _SHA256.fullmatch(value)):
+        raise BrokenRule("null or a SHA-256 in lowercase hex", "null o uno SHA-256 esadecimale minuscolo")
+
+
+def _event(value: object) -> None:
+    """Checked before the shape is chosen."""
+
+
+_SHAPES = {
+    "issued": {"seq": _seq, "event": _event, "card": _card, "company": _text, "holder": _text, "date": _day,
+               "expires": _day, "replaces": _optional_card, "prev": _hash},
+    "revoked": {"seq": _seq, "event": _event, "card": _card, "reason": _reason, "date": _day, "prev": _hash},
+    "replaced": {"seq": _seq, "event": _event, "card": _card, "by": _card, "date": _day, "prev": _hash},
+    "printed": {"seq": _seq, "event": _event, "cards": _cards, "date": _day, "prev": _hash},
+}
+_KEYS = {kind: tuple(shape) for kind, shape in _SHAPES.items()}
+_CHECKS = {kind: tuple(shape.items()) for kind, shape in _SHAPES.items()}
+
+
+def _check_shape(fields: dict) -> str:
+    """The event's kind, once its keys (exactly those of its kind, in order) and values check out."""
+    kind = fields.get("event")
+    if not isinstance(kind, str) or kind not in _SHAPES:
+        raise BrokenRule(f"unknown event {json.dumps(kind)}", f"evento sconosciuto {json.dumps(kind)}")
+    if tuple(fields) != _KEYS[kind]:
+        keys = ", ".join(_KEYS[kind])
+        raise BrokenRule(f"an {kind} event has the keys {keys}, in this order",
+                   f"un evento {kind} ha le chiavi {keys}, in quest'ordine")
+    key = ""
+    try:
+        for key, check in _CHECKS[kind]:
+            check(fields[key])
+    except BrokenRule as bad:
+        raise BrokenRule(f'"{key}" must be {bad.en}', f'"{key}" deve essere {bad.it}') from None
+    return kind
+
+
+# -- what each event does to the cards
+
+def _issued(registry: Registry, fields: dict, line: int) -> None:
+    number, replaces = fields["card"], fields["replaces"]
+    if number in registry.cards:
+        raise BrokenRule(f"card {number} was already issued on line {registry.cards[number].line}",
+                   f"la tessera {number} è già stata emessa alla riga {registry.cards[number].line}")
+    issued, expires = date.fromisoformat(fields["date"]), date.fromisoformat(fields["expires"])
+    if expires < issued:
+        raise BrokenRule("it expires before it is issued", "scade prima di essere emessa")
+    if replaces is not None and getattr(registry.cards.get(replaces), "replaced_by", None) != number:
+        raise BrokenRule(f"it replaces card {replaces}, which was not replaced by {number}",
+                   f"sostituisce la tessera {replaces}, che non è stata sostituita dalla {number}")
+    registry.cards[number] = Card(number, fields["company"], fields["holder"], issued, expires, line, replaces)
+    registry.last_serial = max(registry.last_serial, int(number[:7]))
+
+
+def _revoked(registry: Registry, fields: dict, line: int) -> None:
+    card = registry.revocable(fields["card"])
+    card.revoked_on, card.reason = date.fromisoformat(fields["date"]), fields["reason"]
+
+
+def _replaced(registry: Registry, fields: dict, line: int) -> None:
+    """A valid card, or one revoked as lost, is replaced once by a new number."""
+    card, by = registry.replaceable(fields["card"]), fields["by"]
+    if by in registry.cards:
+        raise BrokenRule(f"its new card {by} was already issued", f"la nuova tessera {by} era già stata emessa")
+    card.revoked_on, card.replaced_by = card.revoked_on or date.fromisoformat(fields["date"]), by
+
+
+def _printed(registry: Registry, fields: dict, line: int) -> None:
+    cards = [registry.card(number) for number in fields["cards"]]
+    for card in cards:
+        card.printed = True
+
+
+_APPLY = {"issued": _issued, "revoked": _revoked, "replaced": _replaced, "printed": _printed}
+
+
+def _unissued_replacements(registry: Registry) -> list[Problem]:
+    """A replaced card's new card is issued later on (the writer issues it on the very next line)."""
+    replaced = {e.fields["by"]: e.line for e in registry.events if e.kind == "replaced"}
+    return [_malformed(line, BrokenRule(f"its new card {by} is never issued", f"la nuova tessera {by} non è mai emessa"))
+            for by, line in replaced.items() if by not in registry.cards]

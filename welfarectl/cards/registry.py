@@ -1,0 +1,284 @@
+"""The card registry: `members/cards.jsonl` (its line format and rules are in `ledger.py`), read
+and written: cards issued, revoked, replaced and printed.
+
+Writers take an exclusive lock on `members/.cards.lock` (filelock: the same on Linux, macOS and
+Windows), make sure the registry is still the one the command read (or read it again), refuse a
+registry with problems (`RegistryDamaged`) and rewrite the whole file atomically
+(`output.write_bytes_atomic`: readers see the old file or the new one, never a torn one). Every
+operation is dated with the day the command works on, which the caller passes in.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from welfarectl.base import output
+from welfarectl.base.problems import Location, Problem, problem
+
+from .ledger import REASONS, REGISTRY_FILE, Card, Registry, RegistryError, feed_line, parse_registry
+from .number import explain_card_number, format_card_number, new_card_number, normalise_card_number
+
+LOCK_FILE = "members/.cards.lock"
+HEAD_FILE = "members/cards.head"
+DEFAULT_VALIDITY_MONTHS = 24
+
+
+# --- refusals -------------------------------------------------------------------------------------
+
+
+class RegistryDamaged(RegistryError):
+    """The registry has problems: nothing is written to it until it is restored."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = problems[0]
+        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+        super().__init__(f"{first.location}: {first.message()}{more}; the card registry is damaged, "
+                         "restore it from version control (`welfarectl validate` lists every problem)")
+
+
+class InvalidCardNumber(RegistryError):
+    pass
+
+
+class InvalidReason(RegistryError):
+    pass
+
+
+class HolderNotCurrent(RegistryError):
+    pass
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
+    """The registry of the network in `network_dir` and its problems; no file is an empty registry.
+    The lines are checked against `members/cards.head` too, which catches what the hash chain
+    cannot: lines deleted or edited at the end."""
+    try:
+        with open(network_dir / REGISTRY_FILE, "rb") as handle:
+            stamp = _stamp(os.fstat(handle.fileno()))
+            data = handle.read()
+    except FileNotFoundError:
+        registry = Registry()
+        registry.problems = _check_head(network_dir, b"", 0)
+        return registry, registry.problems
+    except OSError as exc:
+        registry = Registry()
+        registry.problems = [problem("file-unreadable", Location(REGISTRY_FILE), reason=exc.strerror or str(exc))]
+        return registry, registry.problems
+    registry, problems = parse_registry(data)
+    registry.stamp = stamp
+    if not any(p.code == "registry-truncated" for p in problems):  # that already says the end is missing
+        problems += _check_head(network_dir, data, registry.lines)
+    registry.problems = problems
+    return registry, problems
+
+
+def _stamp(status: os.stat_result) -> tuple[int, int, int]:
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def _check_head(network_dir: Path, data: bytes, found: int) -> list[Problem]:
+    """The head records the line count and the last line's hash of the last write. A registry in
+    which that line is no longer found lost or changed lines at its end. A longer one is fine: a
+    writer stopped between writing the registry and its head."""
+    try:
+        raw = (network_dir / HEAD_FILE).read_bytes()
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        return [problem("file-unreadable", Location(HEAD_FILE), reason=exc.strerror or str(exc))]
+    try:
+        head = json.loads(raw)
+        expected, last = head["lines"], head["last"]
+        if type(expected) is not int or expected < 1 or not isinstance(last, str):
+            raise ValueError
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError):
+        return [problem("registry-malformed", Location(HEAD_FILE, line=1), line=1,
+                        reason="not a registry head record", reason_it="non è un record di testa del registro")]
+    lines = data.split(b"\n")
+    if expected <= found and hashlib.sha256(lines[expected - 1]).hexdigest() == last:
+        return []
+    if any(hashlib.sha256(line).hexdigest() == last for line in lines):
+        return []  # the recorded last line is there: lines went missing before it, and the chain says where
+    return [problem("registry-lines-missing", Location(REGISTRY_FILE, line=found or None),
+                    expected=expected, found=found)]
+
+
+def _head_record(registry: Registry) -> bytes:
+    return json.dumps({"lines": registry.lines, "last": registry.last_hash}, separators=(",", ":")).encode() + b"\n"
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+class _Transaction:
+    """New lines for a sound registry, each checked by the reader's own rules as it is added."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.lines: list[bytes] = []
+
+    def append(self, **fields: object) -> None:
+        reg = self.registry
+        raw = json.dumps({"seq": (reg.last_seq or 0) + 1, **fields, "prev": reg.last_hash},
+                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        wrong = feed_line(reg, raw, reg.lines + 1)
+        if wrong:  # a bug here, never bad data: the registry was sound and the caller checked
+            raise RuntimeError(f"refusing to write an invalid registry line: {wrong[0].message()}")
+        self.lines.append(raw + b"\n")
+
+    def next_number(self) -> str:
+        return new_card_number(self.registry.last_serial + 1)
+
+
+@contextmanager
+def _transaction(network_dir: Path, read: Registry | None = None, *, dry_run: bool = False) -> Iterator[_Transaction]:
+    """Read-modify-write under the lock; nothing is written when the body raises, appends nothing,
+    or on a dry run (which takes no lock: it changes nothing). `read` is the registry the command
+    has read already: it is used as it is when the file has not changed since, so the file is read
+    once; otherwise the file is read again under the lock."""
+    if dry_run:
+        sound = _sound(_current(network_dir, read))
+        yield _Transaction(parse_registry(sound.data)[0])  # a copy: a dry run changes nothing it was given
+        return
+    with _locked(network_dir):
+        current = _current(network_dir, read)
+        tx = _Transaction(_sound(current))
+        current.stamp = _SPENT  # its lines are being added to: never taken as the file again
+        yield tx
+        if tx.lines:  # the registry, then its head: a stop between the two leaves a head that lags
+            output.write_bytes_atomic(network_dir / REGISTRY_FILE, tx.registry.data + b"".join(tx.lines))
+            output.write_bytes_atomic(network_dir / HEAD_FILE, _head_record(tx.registry))
+
+
+_SPENT = (-1, -1, -1)  # the stamp of a registry used by a transaction: it matches no file
+
+
+def _current(network_dir: Path, read: Registry | None) -> Registry:
+    """`read` while the file is still the one it was read from, else the file read again."""
+    return read if read is not None and _unchanged(network_dir, read) else read_registry(network_dir)[0]
+
+
+def _unchanged(network_dir: Path, registry: Registry) -> bool:
+    """Whether the file is still the one `registry` was read from. The registry only grows and is
+    replaced whole by every write, so its inode, size and modification time all tell."""
+    try:
+        return registry.stamp == _stamp(os.stat(network_dir / REGISTRY_FILE))
+    except FileNotFoundError:
+        return registry.stamp is None and not registry.lines
+
+
+@contextmanager
+def _locked(network_dir: Path) -> Iterator[None]:
+    """Hold the registry's exclusive lock. Temporary files left by a writer killed mid-write are
+    removed here: only the lock holder writes, so any that exist are leftovers."""
+    from filelock import FileLock
+
+    lock = network_dir / LOCK_FILE
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(lock):
+        # the names output.write_bytes_atomic gives its temporary files
+        for pattern in (".cards.jsonl.*.tmp", ".cards.head.*.tmp"):
+            for leftover in lock.parent.glob(pattern):
+                leftover.unlink(missing_ok=True)
+        yield
+
+
+def _sound(registry: Registry) -> Registry:
+    if registry.problems:
+        raise RegistryDamaged(registry.problems)
+    return registry
+
+
+def issue_cards(network, company: str | None = None, dry_run: bool = False) -> list[Card]:
+    """Issue a card to every current employee (as of `network.as_of`; of `company` only, if given)
+    who has no active card with that company and never had one withdrawn, in the order of
+    `Employee.sort_key`. Issued on `network.as_of`, valid for the network's
+    `card.validity_months`. A second run issues none. With `dry_run`, the cards that would be
+    issued, numbers included; nothing written."""
+    day = network.as_of
+    expires = add_months(day, _validity_months(network))
+    with _transaction(network.root, network.registry, dry_run=dry_run) as tx:
+        covered = {(card.company, card.holder) for card in tx.registry.active(day)}
+        covered |= tx.registry.withdrawn_holders()
+        issued = []
+        for person in sorted(network.current_employees(), key=lambda person: person.sort_key()):
+            if person.holder in covered or (company is not None and person.company != company):
+                continue
+            covered.add(person.holder)
+            number = tx.next_number()
+            tx.append(event="issued", card=number, company=person.company, holder=person.codice_fiscale,
+                      date=day.isoformat(), expires=expires.isoformat(), replaces=None)
+            issued.append(tx.registry.cards[number])
+    return issued
+
+
+def revoke_card(network_dir: Path, number: str, reason: str, day: date) -> Card:
+    """Revoke, on `day`, an issued card that is not already revoked or replaced (expired cards may be)."""
+    if reason not in REASONS:
+        raise InvalidReason(f"'{reason}' is not a reason to revoke a card: use {', '.join(REASONS)}")
+    number = _parse_number(number)
+    with _transaction(network_dir) as tx:
+        tx.registry.revocable(number)
+        tx.append(event="revoked", card=number, reason=reason, date=day.isoformat())
+    return tx.registry.cards[number]
+
+
+def replace_card(network, number: str) -> tuple[Card, Card]:
+    """Replace a card (lost, damaged): the old number stops being valid and the holder, who must
+    still be a current employee of the card's company, gets a new number valid from
+    `network.as_of`. A card already revoked as lost may be replaced (once); other revoked cards
+    may not."""
+    number = _parse_number(number)
+    day = network.as_of
+    with _transaction(network.root, network.registry) as tx:
+        old = tx.registry.replaceable(number)
+        holder = network.employees_by_holder.get((old.company, old.holder))
+        if holder is None or not holder.is_current(day):
+            raise HolderNotCurrent(f"the holder of card {format_card_number(number)} is not a current employee of "
+                                   f"{old.company}: revoke the card instead (`--reason left`)")
+        new = tx.next_number()
+        tx.append(event="replaced", card=number, by=new, date=day.isoformat())
+        tx.append(event="issued", card=new, company=old.company, holder=old.holder, date=day.isoformat(),
+                  expires=add_months(day, _validity_months(network)).isoformat(), replaces=number)
+    return old, tx.registry.cards[new]
+
+
+def record_printed(network_dir: Path, numbers: Iterable[str], day: date, read: Registry | None = None) -> None:
+    """Note a print run of these issued cards on `day` (one printed event; none for an empty run).
+    `read`: the registry the command read, used as it is if the file has not changed since."""
+    chosen = list(dict.fromkeys(_parse_number(number) for number in numbers))
+    if not chosen:
+        return
+    with _transaction(network_dir, read) as tx:
+        for number in chosen:
+            tx.registry.card(number)
+        tx.append(event="printed", cards=chosen, date=day.isoformat())
+
+
+def _parse_number(text: str) -> str:
+    number = normalise_card_number(text)
+    if number is None:
+        raise InvalidCardNumber(f"'{text}' is not a card number: {explain_card_number(text)}")
+    return number
+
+
+def _validity_months(network) -> int:
+    return network.settings.card.validity_months if network.settings else DEFAULT_VALIDITY_MONTHS
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole months, clamped to the month's end (31 January + 1 month = 28/29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

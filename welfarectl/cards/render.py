@@ -1,0 +1,465 @@
+"""Print-ready card PDFs: fronts and backs from the layouts, imposed on sheets, with a manifest and
+a job ticket for the print shop.
+
+Sheets (`SHEETS`):
+- `single`: one card a page, the page exactly the card's trim size (85.60 × 53.98 mm), artwork to
+  the edge, no marks: what desktop card printers take (they print edge to edge on blank cards).
+  Each card's front is followed by its back.
+- `a4`, `sra3`: portrait sheets, cards landscape, as many as fit in a centred grid with BLEED mm of
+  bleed around every card, GUTTER (twice the bleed) between cards, and margins wide enough for
+  crop marks outside every bleed and clear of the paper edge. Crop marks sit in the outer
+  margins on every trim line. Cards fill rows left to right, top to bottom. Each sheet's front
+  page is followed by its back page, where each back sits at x' = page width - x - card width
+  in the same row, so that it lands behind its front when the sheet is turned on its long edge.
+
+Drawing rules: every colour is CMYK, the QR code pure black (K) on a knocked-out white square
+that keeps its quiet zone clear; fonts are embedded subsets; the document is made in
+ReportLab's invariant mode, so the same cards and layouts give the same bytes. Layout elements
+that do not change from card to card are drawn once into a form and placed on every card; the
+QR code's dark modules are written as one path of merged rectangles.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import BinaryIO
+
+from welfarectl.base.italian import format_day
+from welfarectl.pdf import qrmatrix
+from welfarectl.pdf.fonts import ASCENT, FONTS, MM, register_fonts
+from welfarectl.pdf.textfit import block_height, fit_list, fit_text
+
+from .layout import (
+    CARD_HEIGHT,
+    CARD_WIDTH,
+    PER_CARD_FIELDS,
+    Element,
+    Layout,
+    ListElement,
+    QrElement,
+    RectElement,
+    TextElement,
+    compile_text,
+    fields_used,
+    fill,
+)
+from .number import format_card_number
+from .payload import QR_MODULES, card_qr_matrix
+
+BLEED = 2.0  # mm of artwork beyond the trim, on every side of every card on a sheet
+GUTTER = 2 * BLEED  # mm between neighbouring cards: their bleeds meet, one cut each side
+MARK_OFFSET = BLEED + 1.0  # mm from the trim where a crop mark starts: clear of the bleed
+MARK_LENGTH = 5.0
+SHEET_EDGE = 3.0  # mm by the paper's edge left blank: presses and lasers do not print there
+MIN_MARGIN = MARK_OFFSET + MARK_LENGTH + SHEET_EDGE
+MARK_WIDTH = 0.25  # pt
+REGISTRATION = (1, 1, 1, 1)  # crop marks print on every plate
+MANIFEST_COLUMNS = ("sheet", "slot", "side", "card", "company", "holder")
+
+
+@dataclass(frozen=True)
+class PrintCard:
+    """One card to print. `company` is printed on the card; `company_id`, when given, is what
+    the manifest lists (the id the coordinator sorts envelopes by)."""
+
+    number: str  # 8 digits
+    holder: str
+    company: str
+    expires: date
+    payload: str  # the signed QR text
+    company_id: str = ""
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    pdf: bytes | None  # None when render_to wrote it to a file
+    manifest: list[dict]
+    ticket: str
+    shrunk: tuple[tuple[str, str, float], ...] = ()  # (card, text, size) printed below the text's min_size
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A page format and the grid of cards on it, in mm from the page's top-left corner."""
+
+    name: str
+    label: str
+    width: float
+    height: float
+    columns: int
+    rows: int
+    left: float  # left trim of the first column
+    top: float  # top trim of the first row
+    bleed: float
+    marks: bool
+
+    @property
+    def per_sheet(self) -> int:
+        return self.columns * self.rows
+
+    def origin(self, slot: int, side: str) -> tuple[float, float]:
+        """Top-left trim corner of the card in `slot` (0-based) on the front or back page."""
+        row, column = divmod(slot, self.columns)
+        x = self.left + column * (CARD_WIDTH + GUTTER)
+        if side == "back":
+            x = self.width - x - CARD_WIDTH
+        return x, self.top + row * (CARD_HEIGHT + GUTTER)
+
+    def slot_on_page(self, slot: int, side: str) -> int:
+        """The 1-based position, read row by row as the page lies, of the card in `slot`."""
+        if side == "front":
+            return slot + 1
+        row, column = divmod(slot, self.columns)
+        return row * self.columns + (self.columns - 1 - column) + 1
+
+
+def impose(name: str, label: str, width: float, height: float) -> Sheet:
+    """The largest grid of landscape cards that keeps MIN_MARGIN on every side, centred."""
+    columns = int((width - 2 * MIN_MARGIN + GUTTER) // (CARD_WIDTH + GUTTER))
+    rows = int((height - 2 * MIN_MARGIN + GUTTER) // (CARD_HEIGHT + GUTTER))
+    left = (width - columns * CARD_WIDTH - (columns - 1) * GUTTER) / 2
+    top = (height - rows * CARD_HEIGHT - (rows - 1) * GUTTER) / 2
+    return Sheet(name, label, width, height, columns, rows, left, top, BLEED, True)
+
+
+SHEETS = {
+    "single": Sheet("single", "card size (85.60 × 53.98 mm)", CARD_WIDTH, CARD_HEIGHT, 1, 1, 0, 0, 0, False),
+    "a4": impose("a4", "A4", 210, 297),
+    "sra3": impose("sra3", "SRA3", 320, 450),
+}
+
+
+def render(cards: Sequence[PrintCard], front: Layout, back: Layout, fields_common: dict, sheet: str) -> PrintJob:
+    """The PDF as bytes, the manifest rows and the job ticket."""
+    out = io.BytesIO()
+    job = render_to(out, cards, front, back, fields_common, sheet)
+    return PrintJob(out.getvalue(), job.manifest, job.ticket, job.shrunk)
+
+
+def render_to(out: str | BinaryIO, cards: Sequence[PrintCard], front: Layout, back: Layout,
+              fields_common: dict, sheet: str) -> PrintJob:
+    """Write the PDF to a path or binary file; returns the manifest and the ticket. ReportLab
+    holds every page until it writes the file: about 14 kB a card, 180 MB at the peak for
+    10,000 cards on A4."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    if sheet not in SHEETS:
+        raise ValueError(f"unknown sheet {sheet!r}; one of {', '.join(SHEETS)}")
+    if not cards:
+        raise ValueError("no cards to print")
+    geometry = SHEETS[sheet]
+    register_fonts()
+    canvas = Canvas(out, pagesize=(geometry.width * MM, geometry.height * MM), invariant=1, pageCompression=1,
+                    enforceColorSpace="cmyk", initialFontName="DejaVuSans", initialFontSize=10)
+    _describe(canvas, fields_common, len(cards), geometry)
+    sides = {"front": _Side("front", front, fields_common, geometry.bleed),
+             "back": _Side("back", back, fields_common, geometry.bleed)}
+    for side in sides.values():
+        side.define_forms(canvas)
+    if geometry.marks:
+        _define_marks(canvas, geometry)
+    manifest: list[dict] = []
+    per_sheet = geometry.per_sheet
+    on_sheet: dict[str, bytes] = {}  # the QR matrices of the sheet being drawn, by payload
+    for side in sides.values():
+        side.matrices = on_sheet
+    with _qr_matrices(cards) as matrices:
+        for number, start in enumerate(range(0, len(cards), per_sheet), start=1):
+            batch = cards[start:start + per_sheet]
+            on_sheet.clear()
+            on_sheet.update((card.payload, next(matrices)) for card in batch)
+            _draw_sheet(canvas, geometry, sides, batch, number, manifest)
+    canvas.save()
+    return PrintJob(None, manifest, job_ticket(geometry, len(cards), fields_common),
+                    tuple(sides["front"].shrunk + sides["back"].shrunk))
+
+
+_PARALLEL_FROM = 64  # cards; below this a helper process costs more than it saves
+
+
+@contextmanager
+def _qr_matrices(cards: Sequence[PrintCard]) -> Iterator[Iterator[bytes]]:
+    """The cards' QR matrices in order. For a real batch a second process computes them while
+    this one draws (choosing each code's mask costs about 0.6 ms, the drawing about as much), so
+    the two cores share the work; the matrices are the same either way."""
+    payloads = (card.payload for card in cards)
+    try:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+    except (ImportError, ValueError):
+        context = None
+    if context is None or len(cards) < _PARALLEL_FROM:
+        yield map(card_qr_matrix, payloads)
+        return
+    with context.Pool(1) as pool:
+        yield pool.imap(card_qr_matrix, payloads, chunksize=32)
+
+
+def _draw_sheet(canvas, geometry: Sheet, sides: dict, batch: Sequence[PrintCard], number: int,
+                manifest: list[dict]) -> None:
+    """One sheet: its fronts on one page, its backs on the next, each card noted in the manifest."""
+    for name, side in sides.items():
+        _start_page(canvas, geometry)
+        for slot, card in enumerate(batch):
+            x, y = geometry.origin(slot, name)
+            side.draw(canvas, card, x * MM, (geometry.height - y - CARD_HEIGHT) * MM)
+            manifest.append({"sheet": number, "slot": geometry.slot_on_page(slot, name), "side": name,
+                             "card": card.number, "company": card.company_id or card.company,
+                             "holder": card.holder})
+        canvas.showPage()
+
+
+def _describe(canvas, fields_common: dict, count: int, geometry: Sheet) -> None:
+    network = str(fields_common.get("network_short") or fields_common.get("network") or "")
+    canvas.setTitle(f"Tessere welfare - {network}".strip(" -"))
+    canvas.setAuthor(network)
+    canvas.setSubject(f"{count} cards, {geometry.label}, fronts and backs")
+    canvas.setCreator("welfarectl")
+
+
+def _start_page(canvas, geometry: Sheet) -> None:
+    media = (0, 0, geometry.width * MM, geometry.height * MM)
+    canvas.setTrimBox(media)
+    canvas.setBleedBox(media)
+    if geometry.marks:
+        canvas.doForm("crop-marks")
+
+
+# --- one side of a card ------------------------------------------------------------------------
+class _Side:
+    """A layout ready to draw: runs of elements that are the same on every card become forms;
+    the others are drawn card by card, in the layout's order."""
+
+    def __init__(self, name: str, layout: Layout, fields_common: dict, bleed: float) -> None:
+        self.name = name
+        self.fields = {key: value for key, value in fields_common.items() if not isinstance(value, list)}
+        self.lists = {key: value for key, value in fields_common.items() if isinstance(value, list)}
+        self.bleed = bleed
+        self.steps: list[tuple[str, object]] = []  # ("form", name) or ("element", element)
+        self.forms: list[tuple[str, list[Element]]] = []
+        run: list[Element] = []
+        for element in layout.elements:
+            if _varies(element):
+                self._close(run)
+                run = []
+                self.steps.append(("element", element))
+            else:
+                run.append(element)
+        self._close(run)
+        self.fitted: dict[tuple[int, str], object] = {}
+        self.shrunk: list[tuple[str, str, float]] = []
+        self.matrices: dict[str, bytes] = {}  # the QR matrices of the sheet being drawn, set by render_to
+        self.pieces = {id(e): compile_text(e.text) for e in layout.elements if isinstance(e, TextElement)}
+
+    def _close(self, run: list[Element]) -> None:
+        if run:
+            name = f"{self.name}-{len(self.forms)}"
+            self.forms.append((name, run))
+            self.steps.append(("form", name))
+
+    def define_forms(self, canvas) -> None:
+        b = self.bleed * MM
+        for name, elements in self.forms:
+            canvas.beginForm(name, -b, -b, CARD_WIDTH * MM + b, CARD_HEIGHT * MM + b)
+            for element in elements:
+                self.draw_element(canvas, element, None)
+            canvas.endForm()
+
+    def draw(self, canvas, card: PrintCard, x: float, y: float) -> None:
+        """Draw this side of `card` with its bottom-left trim corner at (x, y) pt."""
+        canvas.saveState()
+        canvas.translate(x, y)
+        for kind, step in self.steps:
+            if kind == "form":
+                canvas.doForm(step)
+            else:
+                self.draw_element(canvas, step, card)
+        canvas.restoreState()
+
+    def draw_element(self, canvas, element: Element, card: PrintCard | None) -> None:
+        _DRAW[type(element)](self, canvas, element, card)
+
+    def values(self, card: PrintCard | None) -> dict[str, object]:
+        if card is None:
+            return self.fields
+        return {**self.fields, "holder": card.holder, "company": card.company,
+                "card_number": format_card_number(card.number), "expires": format_day(card.expires)}
+
+    def fit(self, element: TextElement, text: str):
+        key = (id(element), text)
+        found = self.fitted.get(key)
+        if found is None:
+            found = fit_text(text, element.font, element.size, element.min_size, element.width, element.height,
+                             element.max_lines, element.leading)
+            self.fitted[key] = found
+        return found
+
+
+def _varies(element: Element) -> bool:
+    """Whether the element differs from card to card."""
+    if isinstance(element, QrElement):
+        return True
+    return isinstance(element, TextElement) and not fields_used(element.text).isdisjoint(PER_CARD_FIELDS)
+
+
+def _cmyk(canvas, colour: list[float]) -> None:
+    canvas.setFillColorCMYK(*(v / 100 for v in colour))
+
+
+def _draw_rect(side: _Side, canvas, element: RectElement, card) -> None:
+    """A rectangle that reaches an edge of the card runs on into the bleed (and stops there)."""
+    b = side.bleed
+    left = element.x if element.x > 1e-6 else -b
+    top = element.y if element.y > 1e-6 else -b
+    right = element.x + element.width
+    right = right if right < CARD_WIDTH - 1e-6 else CARD_WIDTH + b
+    bottom = element.y + element.height
+    bottom = bottom if bottom < CARD_HEIGHT - 1e-6 else CARD_HEIGHT + b
+    if right <= left or bottom <= top:
+        return
+    _cmyk(canvas, element.fill)
+    x, y, w, h = left * MM, (CARD_HEIGHT - bottom) * MM, (right - left) * MM, (bottom - top) * MM
+    if element.radius:
+        canvas.roundRect(x, y, w, h, element.radius * MM, stroke=0, fill=1)
+    else:
+        canvas.rect(x, y, w, h, stroke=0, fill=1)
+
+
+def _draw_text(side: _Side, canvas, element: TextElement, card) -> None:
+    text = fill(side.pieces[id(element)], side.values(card))
+    fitted = side.fit(element, text)
+    if card is not None and fitted.size < min(element.min_size or element.size, element.size):
+        side.shrunk.append((card.number, text, fitted.size))
+    _draw_lines(canvas, element, fitted.size, fitted.lines, element.x, element.width)
+
+
+def _draw_lines(canvas, element, size: float, lines, x_mm: float, width_mm: float) -> None:
+    if not any(lines):
+        return
+    _cmyk(canvas, element.color)
+    canvas.setFont(element.font, size)
+    block = size * block_height(len(lines), element.leading)
+    room = element.height * MM - block
+    shift = {"top": 0, "middle": room / 2, "bottom": room}[getattr(element, "valign", "top")]
+    baseline = (CARD_HEIGHT - element.y) * MM - shift - size * ASCENT
+    align = getattr(element, "align", "left")
+    for line in lines:
+        if align == "center":
+            canvas.drawCentredString((x_mm + width_mm / 2) * MM, baseline, line)
+        elif align == "right":
+            canvas.drawRightString((x_mm + width_mm) * MM, baseline, line)
+        else:
+            canvas.drawString(x_mm * MM, baseline, line)
+        baseline -= size * element.leading
+
+
+def _draw_list(side: _Side, canvas, element: ListElement, card) -> None:
+    fitted = fit_list([str(item) for item in side.lists.get(element.items, [])], element.font, element.size,
+                      element.width, element.height, columns=element.columns, gap=element.gap,
+                      leading=element.leading, bullet=element.bullet)
+    column_width = (element.width - (element.columns - 1) * element.gap) / element.columns
+    for i, column in enumerate(fitted.columns):
+        _draw_lines(canvas, element, fitted.size, column, element.x + i * (column_width + element.gap), column_width)
+
+
+def _draw_qr(side: _Side, canvas, element: QrElement, card) -> None:
+    """A white (no ink) square the size of the element, then the dark modules in K only."""
+    if card is None:
+        return
+    matrix = side.matrices[card.payload]
+    size = element.size * MM
+    module = size / (QR_MODULES + 2 * qrmatrix.QUIET_ZONE)
+    x, top = element.x * MM, (CARD_HEIGHT - element.y) * MM
+    canvas.addLiteral(
+        f"q 0 0 0 0 k {x:.3f} {top - size:.3f} {size:.3f} {size:.3f} re f "
+        f"0 0 0 1 k {module:.5f} 0 0 {-module:.5f} {x + qrmatrix.QUIET_ZONE * module:.3f} "
+        f"{top - qrmatrix.QUIET_ZONE * module:.3f} cm {qrmatrix.path_operators(matrix, QR_MODULES)} f Q")
+
+
+_DRAW = {RectElement: _draw_rect, TextElement: _draw_text, ListElement: _draw_list, QrElement: _draw_qr}
+
+
+# --- sheet furniture ---------------------------------------------------------------------------
+def crop_marks(geometry: Sheet) -> list[tuple[float, float, float, float]]:
+    """Crop marks as (x1, y1, x2, y2) in mm from the page's top-left: on every trim line, in the
+    margins outside the grid, from MARK_OFFSET to MARK_OFFSET + MARK_LENGTH off the outer trims."""
+    xs = sorted({geometry.left + c * (CARD_WIDTH + GUTTER) + d for c in range(geometry.columns)
+                 for d in (0, CARD_WIDTH)})
+    ys = sorted({geometry.top + r * (CARD_HEIGHT + GUTTER) + d for r in range(geometry.rows)
+                 for d in (0, CARD_HEIGHT)})
+    near, far = MARK_OFFSET, MARK_OFFSET + MARK_LENGTH
+    marks = []
+    for x in xs:
+        marks += [(x, ys[0] - near, x, ys[0] - far), (x, ys[-1] + near, x, ys[-1] + far)]
+    for y in ys:
+        marks += [(xs[0] - near, y, xs[0] - far, y), (xs[-1] + near, y, xs[-1] + far, y)]
+    return marks
+
+
+def _define_marks(canvas, geometry: Sheet) -> None:
+    height = geometry.height
+    canvas.beginForm("crop-marks", 0, 0, geometry.width * MM, height * MM)
+    canvas.setStrokeColorCMYK(*REGISTRATION)
+    canvas.setLineWidth(MARK_WIDTH)
+    canvas.lines([(x1 * MM, (height - y1) * MM, x2 * MM, (height - y2) * MM)
+                  for x1, y1, x2, y2 in crop_marks(geometry)])
+    canvas.endForm()
+
+
+# --- for the print shop ------------------------------------------------------------------------
+def job_ticket(geometry: Sheet, count: int, fields_common: dict) -> str:
+    """A short plain-text ticket: what to print on what, how to turn it, how to cut it."""
+    sheets = math.ceil(count / geometry.per_sheet)
+    network = fields_common.get("network_short") or fields_common.get("network") or ""
+    fonts = ", ".join(name.replace("DejaVuSans", "DejaVu Sans").replace("-", " ") for name in FONTS)
+    lines = [f"Job: welfare cards, {network}", ""]
+    if geometry.name == "single":
+        lines += [
+            "Printer: desktop card printer, blank ISO/IEC 7810 ID-1 (CR80) cards, edge to edge",
+            "Page size: 85.60 x 53.98 mm = finished card size; artwork to the edge, no bleed, no crop marks",
+            f"Cards: {count:,} ({2 * count:,} pages: each front followed by its back)",
+            "Duplex: yes, flip on the long edge (back upright behind the front)",
+        ]
+    else:
+        lines += [
+            f"Paper: {geometry.label} portrait, {geometry.width:g} x {geometry.height:g} mm; card stock, coated both sides",
+            "Finished size: 85.60 x 53.98 mm (ISO/IEC 7810 ID-1), landscape; corners rounded 3.18 mm if possible",
+            f"Cards: {count:,}, {geometry.per_sheet} a sheet ({geometry.columns} across x {geometry.rows} down)",
+            f"Sheets: {sheets:,} ({2 * sheets:,} pages: odd pages fronts, even pages backs)",
+            "Duplex: yes, flip on the long edge; backs are mirrored left to right to land behind their fronts",
+            f"Bleed: {geometry.bleed:g} mm on every side of every card; gutters {GUTTER:g} mm, where the bleeds of "
+            "neighbouring cards meet: cut each card on its own trim lines (two cuts per gutter)",
+            f"Margins: {geometry.left:.2f} mm left and right, {geometry.top:.2f} mm top and bottom (to the trim)",
+            f"Crop marks: {MARK_WIDTH:g} pt registration, in the outer margins, from {MARK_OFFSET:g} mm off the trim",
+        ]
+    lines += [
+        "Colour: CMYK only, no spot colours; QR codes 100 % K on white, do not scale the PDF",
+        f"Fonts: {fonts}, embedded",
+        "Manifest: the CSV beside this ticket lists sheet, slot, side, card, company and holder; slots count "
+        "left to right, top to bottom, as seen on each page (on a back page a card's slot is its mirrored column)",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def manifest_csv(rows: list[dict]) -> str:
+    """The manifest as CSV text (Excel dialect). A cell that a spreadsheet would read as a formula
+    (starting with =, +, -, @) gets a leading apostrophe."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=MANIFEST_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _cell(row.get(key, "")) for key in MANIFEST_COLUMNS})
+    return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -1,0 +1,137 @@
+"""The `welfarectl` command: each command parses its options, makes one library call, prints
+through `console`, and returns an exit code (0 fine, 1 problems in the data, 2 usage). Refusals
+raised by the library become messages in one place (`runner.ReportingGroup`).
+
+Heavy libraries (pydantic, ReportLab, calamine) are imported inside commands so `--help` is fast.
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import console
+from .cards import cards_app, keys_app
+from .options import Format, FormatOption, LangOption
+from .runner import ReportingGroup, Run, load
+
+app = typer.Typer(
+    name="welfarectl",
+    cls=ReportingGroup,
+    help="Run a territorial corporate-welfare network from plain files: check the catalogue and "
+    "the employee workbooks, issue cards, publish the booklet and the report.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(keys_app, name="keys")
+app.add_typer(cards_app, name="cards")
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path,
+        typer.Option("--directory", "-C", help="Run as if started in DIR (the network directory).",
+                     file_okay=False, metavar="DIR"),
+    ] = Path("."),
+) -> None:
+    from welfarectl.base.clock import today
+
+    ctx.obj = Run(directory, today())  # the one clock: every command of this run works on this day
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    *,
+    format: FormatOption = Format.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    lang: LangOption = None,
+) -> None:
+    """Check the catalogue, the workbooks and the survey; list every problem with its location.
+
+    Exit 0 when there is no error (warnings allowed unless --strict), 1 when there are errors.
+    """
+    from welfarectl.base.problems import has_errors
+
+    language = console.detect_lang(lang.value if lang else None)
+    _, problems = load(ctx)
+    if format is Format.json:
+        console.print_json(console.problems_as_json(problems, language))
+    else:
+        console.print_problems(problems, language)
+    failed = has_errors(problems) or (strict and bool(problems))
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def stats(ctx: typer.Context, *, format: FormatOption = Format.text, lang: LangOption = None) -> None:
+    """Print the network's figures: organisations, companies, employees, services, workshops, survey."""
+    from welfarectl.base.problems import has_errors
+    from welfarectl.network.stats import LABELS, compute_stats
+
+    language = console.detect_lang(lang.value if lang else None)
+    network, problems = load(ctx)
+    figures = compute_stats(network)
+    if format is Format.json:
+        console.print_json(figures)
+    else:
+        label = 1 if language == "it" else 0
+        console.print_table([(LABELS[key][label], f"{value:,}".replace(",", ".") if language == "it" else f"{value:,}")
+                             for key, value in figures.items()], ("", ""))
+    if has_errors(problems):
+        console.print_error(f"the network has errors ({console.summary(problems, 'en')}); run `welfarectl validate`")
+        raise typer.Exit(1)
+
+
+@app.command("problems")
+def problems_(
+    code: Annotated[Optional[str], typer.Argument(help="A problem code to explain, e.g. unknown-reference.")] = None,
+) -> None:
+    """List the problem codes validate can report, or explain one."""
+    from welfarectl.base.errors import UsageError
+    from welfarectl.base.problems import CATALOGUE, closest
+
+    if code is None:
+        console.print_table([(k.code, k.severity, k.title) for k in CATALOGUE.values()], ("code", "severity", "title"))
+        return
+    kind = CATALOGUE.get(code)
+    if kind is None:
+        close = closest(code, CATALOGUE)
+        raise UsageError(f"no problem has the code '{code}'"
+                         + (f"; did you mean {close}?" if close else "; `welfarectl problems` lists them"))
+    console.print_text(f"{kind.code} ({kind.severity}): {kind.title}\n\n{kind.description}")
+
+
+class FileKind(str, enum.Enum):
+    network = "network"
+    organisations = "organisations"
+    services = "services"
+    workshops = "workshops"
+
+
+@app.command()
+def schema(kind: Annotated[FileKind, typer.Argument(help="Which catalogue file's schema to print.")]) -> None:
+    """Print the JSON Schema of a catalogue file, for editors with a YAML language server."""
+    from welfarectl.network.schema import render_schema
+
+    typer.echo(render_schema(kind.value), nl=False)
+
+
+@app.command()
+def init(directory: Annotated[Path, typer.Argument(help="Where to create the network (new or empty).")]) -> None:
+    """Create a new, minimal, valid network in DIRECTORY."""
+    from welfarectl.network.skeleton import create_network
+
+    create_network(directory)
+    console.print_text(f"created a new network in {directory}; next: welfarectl -C {directory} validate")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,251 @@
+"""`welfarectl keys ...` and `welfarectl cards ...`: signing keys, the card registry, verification
+and print batches. Same rules as app.py: parse, one library call, word the facts it returns."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import console
+from .options import CompanyOption, DryRunOption, Format, FormatOption, KeyFileOption, NoNewKeyOption
+from .runner import company_of, load_cards, load_checked, network_dir, run_of
+
+keys_app = typer.Typer(help="Create and rotate the key that signs the cards' QR codes.", no_args_is_help=True)
+cards_app = typer.Typer(help="Issue, revoke, replace, verify and print welfare cards.", no_args_is_help=True)
+
+
+class Reason(str, enum.Enum):
+    lost = "lost"
+    left = "left"
+    withdrawn = "withdrawn"
+
+
+class Sheet(str, enum.Enum):
+    a4 = "a4"
+    sra3 = "sra3"
+    single = "single"
+
+
+def _network_id(root: Path) -> str:
+    """The network's id, from catalogue/network.yaml alone (the key commands read nothing else)."""
+    from welfarectl.base.errors import Refusal
+    from welfarectl.network.catalogue import load_catalogue
+
+    catalogue, _ = load_catalogue(root)
+    if catalogue.network is None:
+        raise Refusal("catalogue/network.yaml has errors; run `welfarectl validate`")
+    return catalogue.network.id
+
+
+def _signing_key(root: Path, network_id: str, key_file: Path | None, no_new_key: bool):
+    """The network's signing key; created on first use (said once, on stderr) unless --no-new-key."""
+    from welfarectl.cards import keys
+
+    published = set((root / keys.PUBLIC_KEY_DIR).glob("*.pub"))
+    key, created = keys.load_signing_key(root, network_id, key_file, create=not no_new_key)
+    if not created and keys.public_key_file(root, key.key_id) not in published:
+        console.print_note(f"published the public key of signing key {key.key_id} ({key.path}) "
+                           f"as catalogue/keys/{key.key_id}.pub")
+    if created:
+        console.print_note(f"created a new signing key {key.key_id} in {key.path} (keep it private); "
+                           f"its public key is catalogue/keys/{key.key_id}.pub")
+    return key
+
+
+# --- keys -----------------------------------------------------------------------------------------
+
+@keys_app.command("init")
+def keys_init(ctx: typer.Context, key_file: KeyFileOption = None) -> None:
+    """Create the network's Ed25519 signing key; publish its public key in catalogue/keys/."""
+    from welfarectl.cards import keys
+
+    root = network_dir(ctx)
+    key = keys.create_key(root, _network_id(root), key_file)
+    console.print_text(f"created signing key {key.key_id}\n  private: {key.path} (mode 0600, keep it secret)\n"
+                       f"  public:  catalogue/keys/{key.key_id}.pub (commit and publish it)")
+
+
+@keys_app.command("rotate")
+def keys_rotate(ctx: typer.Context, key_file: KeyFileOption = None) -> None:
+    """Replace the signing key with a new one; cards signed with older keys still verify."""
+    from welfarectl.cards import keys
+
+    root = network_dir(ctx)
+    old, new = keys.rotate_key(root, _network_id(root), key_file)
+    console.print_text(f"new signing key {new.key_id} replaces {old.key_id}; "
+                       f"catalogue/keys/{old.key_id}.pub stays so that its cards still verify")
+
+
+# --- cards ----------------------------------------------------------------------------------------
+
+@cards_app.command("issue")
+def cards_issue(ctx: typer.Context, company: CompanyOption = None, dry_run: DryRunOption = False,
+                format: FormatOption = Format.text) -> None:
+    """Give a card to every current employee who has no active one (a second run issues none)."""
+    from welfarectl.cards import registry
+
+    network = load_checked(ctx)
+    issued = registry.issue_cards(network, company=company_of(network, company), dry_run=dry_run)
+    if format is Format.json:
+        names = network.employees_by_holder
+        console.print_json({"issued": len(issued), "dry_run": dry_run, "cards": [
+            {"card": c.number, "company": c.company, "holder": names[(c.company, c.holder)].name,
+             "expires": c.expires.isoformat()} for c in issued]})
+        return
+    if not issued:
+        console.print_text("no card to issue: every current employee" + (f" of {company}" if company else "")
+                           + " has an active card (or had one withdrawn)")
+        return
+    verb = "would issue" if dry_run else "issued"
+    them = "them" if len(issued) != 1 else "it"
+    console.print_text(f"{verb} {len(issued):,} card{'s' if len(issued) != 1 else ''}"
+                       + ("" if dry_run else f"; print {them} with `welfarectl cards print --only-new`"))
+
+
+@cards_app.command("revoke")
+def cards_revoke(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(metavar="NUMBER", help="The card number, as printed (spaces allowed).")],
+    reason: Annotated[Reason, typer.Option("--reason", help="Why the card stops being valid.")],
+) -> None:
+    """Revoke a card: it stops verifying as soon as providers have the new revocation list."""
+    from welfarectl.cards import registry
+    from welfarectl.cards.number import format_card_number
+
+    card = registry.revoke_card(network_dir(ctx), number, reason.value, run_of(ctx).as_of)
+    console.print_text(f"revoked card {format_card_number(card.number)} ({reason.value}); "
+                       "publish the list again with `welfarectl cards revocations`")
+
+
+@cards_app.command("replace")
+def cards_replace(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(metavar="NUMBER", help="The card number to replace (lost, damaged...); "
+                                          "a card already revoked as lost may be replaced too.")],
+) -> None:
+    """Revoke a card and issue its holder a new one with a new number."""
+    from welfarectl.cards import registry
+    from welfarectl.cards.number import format_card_number
+
+    old, new = registry.replace_card(load_checked(ctx), number)
+    console.print_text(f"card {format_card_number(old.number)} replaced by "
+                       f"{format_card_number(new.number)}; print it with `welfarectl cards print --only-new`")
+
+
+@cards_app.command("verify")
+def cards_verify(
+    ctx: typer.Context,
+    payload: Annotated[str, typer.Argument(metavar="PAYLOAD",
+                                           help="The QR code's text (WC1:...), or - to read it from standard input.")],
+    revocations: Annotated[Optional[Path], typer.Option(
+        "--revocations", metavar="FILE", help="A signed revocation list to check against "
+        "(default: the network's card registry).")] = None,
+    format: FormatOption = Format.text,
+) -> None:
+    """Check a card's QR code offline: signature, network, expiry, revocation.
+
+    Exit 0 valid; 3 malformed, 4 bad signature, 5 unknown key, 6 other network, 7 expired, 8 revoked.
+    """
+    from welfarectl.base.italian import format_day
+    from welfarectl.cards.number import format_card_number
+    from welfarectl.cards.verify import verify_card
+
+    network, problems = load_cards(ctx)
+    for found in problems:
+        if found.code == "invalid-public-key":
+            console.print_note(f"{found.location}: {found.message()} (ignored)")
+    verdict = verify_card(network, sys.stdin.read() if payload == "-" else payload, revocations)
+    if format is Format.json:
+        console.print_json({"status": verdict.status, "card": verdict.card,
+                            "expires": verdict.expires.isoformat() if verdict.expires else None,
+                            "key_id": verdict.key_id, "detail": verdict.detail})
+    else:
+        shown = f": card {format_card_number(verdict.card)}" if verdict.card else ""
+        expiry = f", expires {format_day(verdict.expires)}" if verdict.expires and verdict.status == "valid" else ""
+        detail = f" ({verdict.detail})" if verdict.detail and verdict.status != "valid" else ""
+        console.print_text(f"{verdict.status}{shown}{expiry}{detail}")
+    raise typer.Exit(verdict.exit_code)
+
+
+@cards_app.command("revocations")
+def cards_revocations(
+    ctx: typer.Context,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH",
+                                                   help="Where to write it (default output/cards/revocations.json).")] = None,
+    key_file: KeyFileOption = None,
+    no_new_key: NoNewKeyOption = False,
+) -> None:
+    """Write the signed list of revoked cards that providers check cards against."""
+    from welfarectl.base.output import check_target
+    from welfarectl.cards.revocations import publish_revocation_list
+    from welfarectl.cards.verify import network_id
+
+    network, _ = load_cards(ctx)
+    target = output or network.root / "output" / "cards" / "revocations.json"
+    check_target(target)
+    key = _signing_key(network.root, network_id(network), key_file, no_new_key)
+    count = publish_revocation_list(network, key, target)
+    console.print_text(f"{count:,} revoked cards, signed with key {key.key_id} -> {target}")
+
+
+@cards_app.command("print")
+def cards_print(
+    ctx: typer.Context,
+    company: CompanyOption = None,
+    only_new: Annotated[bool, typer.Option("--only-new", help="Only active cards never printed before.")] = False,
+    sheet: Annotated[Sheet, typer.Option("--sheet", help="a4 or sra3: cards imposed N-up with bleed and crop "
+                                         "marks; single: one card a page, for desktop card printers.")] = Sheet.a4,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", metavar="PATH", help="The PDF to write (default output/cards/cards-SHEET[-COMPANY][-new].pdf); "
+        "the manifest (.csv) and job ticket (.txt) go beside it.")] = None,
+    proof: Annotated[bool, typer.Option("--proof", help="A proof to check, not a batch: the cards are not "
+                                        "noted as printed, so --only-new still picks them.")] = False,
+    key_file: KeyFileOption = None,
+    no_new_key: NoNewKeyOption = False,
+) -> None:
+    """Print the active cards, fronts and backs, ready for the print shop.
+
+    Every run but a --proof is noted in the registry, so that --only-new prints only what is new.
+    """
+    from welfarectl.base.output import check_target
+    from welfarectl.cards.printrun import NothingToPrint, print_cards
+
+    network = load_checked(ctx)
+    company = company_of(network, company)
+    name = "-".join(filter(None, ["cards", sheet.value, company, "new" if only_new else "", "proof" if proof else ""]))
+    target = output or network.root / "output" / "cards" / f"{name}.pdf"
+    check_target(target)
+    key = _signing_key(network.root, network.settings.id, key_file, no_new_key)
+    try:
+        run = print_cards(network, key, target, sheet=sheet.value, company=company, only_new=only_new, proof=proof)
+    except NothingToPrint as nothing:
+        console.print_text(_nothing_to_print(nothing))
+        return
+    console.print_text(_printed(run))
+
+
+def _nothing_to_print(nothing) -> str:
+    what = "new active cards" if nothing.only_new else "active cards"
+    if nothing.skipped:
+        what += f" of current employees ({nothing.skipped} of people who left or are in no workbook)"
+    return (f"no {what} to print" + (f" for {nothing.company}" if nothing.company else "")
+            + ("; issue them first with `welfarectl cards issue`" if nothing.none_issued else ""))
+
+
+def _printed(run) -> str:
+    said = (f"{run.cards:,} cards on {run.sheets:,} sheets -> {run.target} (manifest {run.manifest.name}, "
+            f"job ticket {run.ticket.name})")
+    if run.proof:
+        said += ", a proof: not noted as printed"
+    if run.skipped:
+        said += (f"; not printed: {run.skipped} card{'s' if run.skipped != 1 else ''} of people who left or are in "
+                 "no workbook (`welfarectl validate` lists them; revoke them)")
+    if run.shrunk:
+        card, text, size = min(run.shrunk, key=lambda item: item[2])
+        said += (f"; {len(run.shrunk)} text{'s' if len(run.shrunk) != 1 else ''} printed below min_size, "
+                 f"the smallest '{text}' at {size:g} pt on card {card}")
+    return said

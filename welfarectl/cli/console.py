@@ -1,0 +1,92 @@
+"""Everything welfarectl prints: problems, summaries, tables, errors. Colour only on a terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from welfarectl.base.problems import Problem
+
+_STYLE = {"error": "bold red", "warning": "yellow"}
+_SEVERITY_IT = {"error": ("errore", "errori"), "warning": ("avviso", "avvisi")}
+_SEVERITY_EN = {"error": ("error", "errors"), "warning": ("warning", "warnings")}
+
+
+def detect_lang(option: str | None) -> str:
+    """--lang wins; otherwise Italian when the locale (LC_ALL, LC_MESSAGES, LANG) is Italian."""
+    if option:
+        return option
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "it" if value.lower().startswith("it") else "en"
+    return "en"
+
+
+def _console(stderr: bool = False) -> "Console":
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
+
+
+def print_problems(problems: list["Problem"], lang: str) -> None:
+    from rich.text import Text
+
+    out = _console()
+    for p in problems:
+        line = Text(f"{p.location}: ")
+        line.append(f"{p.severity}[{p.code}]", style=_STYLE[p.severity])
+        line.append(f": {p.message(lang)}")
+        out.print(line)
+    out.print(summary(problems, lang), style="bold" if problems else "green")
+
+
+def summary(problems: list["Problem"], lang: str) -> str:
+    from welfarectl.base.problems import count_by_severity
+
+    counts = count_by_severity(problems)
+    names = _SEVERITY_IT if lang == "it" else _SEVERITY_EN
+    if not problems:
+        return "nessun problema" if lang == "it" else "no problems"
+    parts = [f"{n} {names[sev][0] if n == 1 else names[sev][1]}" for sev, n in counts.items()]
+    return ", ".join(parts)
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def problems_as_json(problems: list["Problem"], lang: str) -> dict:
+    from welfarectl.base.problems import count_by_severity
+
+    return {"problems": [p.as_dict(lang) for p in problems], "counts": count_by_severity(problems)}
+
+
+def print_table(rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> None:
+    from rich.table import Table
+
+    table = Table(*headers, box=None, pad_edge=False)
+    for row in rows:
+        table.add_row(*row)
+    _console().print(table)
+
+
+def print_text(text: str, style: str | None = None) -> None:
+    _console().print(text, style=style, markup=False)
+
+
+def print_error(message: str) -> None:
+    from rich.text import Text
+
+    line = Text("error: ", style="bold red")
+    line.append(message)
+    _console(stderr=True).print(line)
+
+
+def print_note(message: str) -> None:
+    _console(stderr=True).print(message, markup=False, style="dim")

@@ -1,0 +1,36 @@
+"""The options several commands share, declared once: same flag, same help, same values."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class Lang(str, enum.Enum):
+    en = "en"
+    it = "it"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: text for people, json for CI.")]
+LangOption = Annotated[
+    Optional[Lang],
+    typer.Option("--lang", help="Language of messages (default: Italian when LANG starts with 'it')."),
+]
+CompanyOption = Annotated[Optional[str], typer.Option("--company", metavar="ID", help="Only this member company.")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would be done; change nothing.")]
+KeyFileOption = Annotated[
+    Optional[Path],
+    typer.Option("--key-file", metavar="PATH", help="Private signing key to use (default: $WELFARECTL_SIGNING_KEY, "
+                 "else one per network in your user configuration directory). Never inside the network."),
+]
+NoNewKeyOption = Annotated[
+    bool, typer.Option("--no-new-key", help="Fail instead of creating a signing key when none exists (for CI).")
+]

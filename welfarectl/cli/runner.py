@@ -1,0 +1,89 @@
+"""What every command shares: the network directory and the day it works on, decided once per
+run, the loading of the network, and the one place where refusals become messages and exit codes.
+
+Exit codes: 0 done, 1 the data or the operation is refused (the message says why), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import typer
+from typer.core import TyperGroup
+
+from welfarectl.base.errors import NetworkHasErrors, Refusal
+
+from . import console
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of the command: where the network is, and the day everything is judged on."""
+
+    root: Path
+    as_of: date
+
+
+class ReportingGroup(TyperGroup):
+    """The command group whose invocation turns every Refusal raised below it into its message
+    (and, for a network with errors, the errors) and its exit code: commands do not catch them."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except NetworkHasErrors as refusal:
+            console.print_problems(refusal.problems, console.detect_lang(None))
+            console.print_error(str(refusal))
+            raise typer.Exit(refusal.exit_code) from None
+        except Refusal as refusal:
+            console.print_error(str(refusal))
+            raise typer.Exit(refusal.exit_code) from None
+
+
+def run_of(ctx: typer.Context) -> Run:
+    return ctx.find_root().obj
+
+
+def load(ctx: typer.Context):
+    """The whole network, loaded and checked once, and its problems."""
+    from welfarectl.pipeline import load_network
+
+    run = run_of(ctx)
+    return load_network(run.root, as_of=run.as_of)
+
+
+def load_checked(ctx: typer.Context):
+    """The whole network; NetworkHasErrors when it has errors."""
+    from welfarectl.pipeline import checked
+
+    return checked(load(ctx))
+
+
+def load_cards(ctx: typer.Context):
+    """The catalogue, the card registry and the public keys (no workbooks), and their problems."""
+    from welfarectl.pipeline import load_cards
+
+    run = run_of(ctx)
+    return load_cards(run.root, as_of=run.as_of)
+
+
+def network_dir(ctx: typer.Context) -> Path:
+    """The network directory; NotANetwork (a usage error) when it has no catalogue/."""
+    from welfarectl.network.network import require_network_dir
+
+    return require_network_dir(run_of(ctx).root)
+
+
+def company_of(network, company: str | None) -> str | None:
+    """`--company` checked against the member companies: a usage error, with the closest id, when
+    it names none."""
+    from welfarectl.base.errors import UsageError
+    from welfarectl.base.problems import closest
+
+    ids = [org.id for org in network.member_companies]
+    if company is not None and company not in ids:
+        close = closest(company.lower(), ids)
+        raise UsageError(f"no member company has the id '{company}'" + (f"; did you mean '{close}'?" if close else ""))
+    return company

@@ -1,0 +1,204 @@
+"""Rules across records: one small function per rule, the rule in its docstring.
+
+Each check takes the loaded Network and yields problems; `CHECKS` is the list the pipeline runs
+after loading (the card checks, in `cards/checks.py`, run after these). Records that failed to
+load are simply absent, so checks never see half-valid data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.it import codicefiscale, iva
+
+from welfarectl.base.italian import format_day
+from welfarectl.base.problems import Location, Problem, problem, suggestion
+
+from .network import Network
+
+
+def _stdnum_reason(exc: StdnumError) -> str:
+    return str(exc.message).rstrip(".").lower() if getattr(exc, "message", None) else "invalid"
+
+
+def check_duplicate_ids(net: Network) -> Iterator[Problem]:
+    """Ids are unique within their kind: organisations, services, workshops, macro-areas."""
+    groups = {
+        "organisation": net.organisations,
+        "service": net.services,
+        "workshop": net.workshops,
+        "macro-area": net.macro_areas,
+    }
+    for kind, records in groups.items():
+        first: dict[str, Location] = {}
+        for record in records:
+            where = net.where(record, "id") if kind != "macro-area" else _area_location(net, record)
+            if record.id in first:
+                yield problem("duplicate-id", where, kind=kind, id=record.id, other=str(first[record.id]))
+            else:
+                first[record.id] = where
+
+
+def _area_location(net: Network, area: object) -> Location:
+    index = net.macro_areas.index(area)  # type: ignore[arg-type]
+    return net.where(net.settings, "macro_areas", index, "id")
+
+
+def check_tax_identifiers(net: Network) -> Iterator[Problem]:
+    """Every organisation has a partita IVA or a codice fiscale, and its check digit is right."""
+    for org in net.organisations:
+        if org.partita_iva is None and org.codice_fiscale is None:
+            yield problem("missing-identifier", net.where(org, "id"), id=org.id)
+        if org.partita_iva is not None:
+            try:
+                iva.validate(org.partita_iva)
+            except StdnumError as exc:
+                yield problem("invalid-partita-iva", net.where(org, "partita_iva"),
+                              value=org.partita_iva, reason=_stdnum_reason(exc))
+        if org.codice_fiscale is not None:
+            try:
+                codicefiscale.validate(org.codice_fiscale)
+            except StdnumError as exc:
+                yield problem("invalid-codice-fiscale", net.where(org, "codice_fiscale"),
+                              value=org.codice_fiscale, reason=_stdnum_reason(exc))
+
+
+def check_network_roles(net: Network) -> Iterator[Problem]:
+    """The network's coordinator, promoter and funder are organisations with that role."""
+    if net.settings is None:
+        return
+    for field in ("coordinator", "promoter", "funder"):
+        org_id = getattr(net.settings, field)
+        if org_id is not None:
+            yield from _check_org_ref(net, net.settings, (field,), org_id, role=field)
+
+
+def _check_org_ref(net: Network, record: object, path: tuple, org_id: str, role: str | None) -> Iterator[Problem]:
+    where = net.where(record, *path)
+    field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+    org = net.organisations_by_id.get(org_id)
+    if org is None:
+        yield problem("unknown-reference", where, field=field, kind="organisation", id=org_id,
+                      **suggestion(org_id, net.organisations_by_id))
+    elif role is not None and not org.has_role(role):
+        yield problem("missing-role", where, field=field, id=org_id, role=role)
+
+
+def check_service_providers(net: Network) -> Iterator[Problem]:
+    """A service's provider is an organisation with the provider role."""
+    for service in net.services:
+        yield from _check_org_ref(net, service, ("provider",), service.provider, role="provider")
+
+
+def check_service_macro_areas(net: Network) -> Iterator[Problem]:
+    """A service's macro-area is one of the network's macro-areas."""
+    if net.settings is None:
+        return
+    areas = [area.id for area in net.macro_areas]
+    for service in net.services:
+        if service.macro_area not in areas:
+            yield problem("unknown-reference", net.where(service, "macro_area"), field="macro_area",
+                          kind="macro-area", id=service.macro_area, **suggestion(service.macro_area, areas))
+
+
+def check_service_open_to(net: Network) -> Iterator[Problem]:
+    """The companies a service is open to are member companies."""
+    for service in net.services:
+        for i, org_id in enumerate(service.open_to or ()):
+            yield from _check_org_ref(net, service, ("open_to", i), org_id, role="member-company")
+
+
+def check_member_sectors(net: Network) -> Iterator[Problem]:
+    """Member companies have an ATECO section: the network counts them by sector."""
+    for org in net.member_companies:
+        if org.ateco is None:
+            yield problem("missing-sector", net.where(org, "id"), id=org.id)
+
+
+def check_catalogue_dates(net: Network) -> Iterator[Problem]:
+    """End dates are not before start dates: the network's period, an organisation's membership,
+    a service's validity."""
+    settings = net.settings
+    if settings is not None and settings.period.end < settings.period.start:
+        yield _date_order(net.where(settings, "period", "end"), "period.end", settings.period.end,
+                          "period.start", settings.period.start)
+    for org in net.organisations:
+        if org.joined and org.left and org.left < org.joined:
+            yield _date_order(net.where(org, "left"), "left", org.left, "joined", org.joined)
+    for service in net.services:
+        if service.valid_from and service.valid_until and service.valid_until < service.valid_from:
+            yield _date_order(net.where(service, "valid_until"), "valid_until", service.valid_until,
+                              "valid_from", service.valid_from)
+
+
+def _date_order(where: Location, later_field: str, later: date, earlier_field: str, earlier: date) -> Problem:
+    return problem("date-order", where, later_field=later_field, later=format_day(later),
+                   earlier_field=earlier_field, earlier=format_day(earlier))
+
+
+def check_workshop_participants(net: Network) -> Iterator[Problem]:
+    """Participants counted by organisation name organisations and add up to at most the total."""
+    for workshop in net.workshops:
+        counts = workshop.by_organisation or {}
+        for org_id in counts:
+            yield from _check_org_ref(net, workshop, ("by_organisation", org_id), org_id, role=None)
+        total = sum(counts.values())
+        if total > workshop.participants:
+            yield problem("workshop-participants", net.where(workshop, "by_organisation"),
+                          total=total, count=workshop.participants)
+
+
+def check_workbook_companies(net: Network) -> Iterator[Problem]:
+    """Each workbook in members/ is named after a member company, and each member company has one
+    (a missing workbook is a warning: its staff simply get no cards)."""
+    members = {org.id for org in net.member_companies}
+    for company in net.workbooks:
+        if company not in members:
+            yield problem("unknown-company-workbook", Location(f"members/{company}.xlsx"), company=company,
+                          **suggestion(company, members))
+    have = set(net.workbooks)
+    for org in net.member_companies:
+        if org.id not in have:
+            yield problem("missing-workbook", net.where(org, "id"), company=org.id)
+
+
+def check_codice_fiscale_across_companies(net: Network) -> Iterator[Problem]:
+    """A person appears in one company's workbook only (a person holds one card)."""
+    first: dict[str, object] = {}
+    for employee in net.employees:
+        seen = first.setdefault(employee.codice_fiscale, employee)
+        if seen is not employee and seen.company != employee.company:  # type: ignore[attr-defined]
+            yield problem("duplicate-codice-fiscale", employee.location("codice_fiscale"),
+                          value=employee.codice_fiscale,
+                          other=str(seen.location("codice_fiscale")))  # type: ignore[attr-defined]
+
+
+def check_survey_companies(net: Network) -> Iterator[Problem]:
+    """Survey responses name a member company."""
+    members = {org.id for org in net.member_companies}
+    for response in net.survey:
+        if response.company not in members:
+            yield problem("unknown-survey-company", response.table.location(response.row, "company"),
+                          company=response.company)
+
+
+CHECKS: list[Callable[[Network], Iterable[Problem]]] = [
+    check_duplicate_ids,
+    check_tax_identifiers,
+    check_network_roles,
+    check_service_providers,
+    check_service_macro_areas,
+    check_service_open_to,
+    check_member_sectors,
+    check_catalogue_dates,
+    check_workshop_participants,
+    check_workbook_companies,
+    check_codice_fiscale_across_companies,
+    check_survey_companies,
+]
+
+
+def run_checks(net: Network) -> list[Problem]:
+    return [found for check in CHECKS for found in check(net)]

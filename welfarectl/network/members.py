@@ -1,0 +1,167 @@
+"""Members: the employee workbooks HR staff send, one per member company, as `Employee` values.
+
+`members/<company-id>.xlsx` holds one company's staff (the file stem is the company id). The
+survey (`members/survey.xlsx`), Excel lock files (`~$...`), hidden files and `members/cards.*`
+are not employee workbooks. Checks that need several companies (the same person in two) live in
+`checks.py`; the rules of one row and one workbook live here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from stdnum.it import codicefiscale
+
+from welfarectl.base.italian import format_day
+from welfarectl.base.problems import Location, Problem, problem
+from welfarectl.sources.tables import Column, Row, Table, read_records, report_missing
+
+EMPLOYEE_COLUMNS: tuple[Column, ...] = (
+    Column("surname", "Cognome", ("cognome", "cognomi", "surname", "last name", "family name", "cognome dipendente"),
+           required=True),
+    Column("given_name", "Nome", ("nome", "nomi", "name", "first name", "given name", "given names", "nome dipendente"),
+           required=True),
+    Column("codice_fiscale", "Codice fiscale",
+           ("codice fiscale", "cod fiscale", "cod fisc", "cf", "c f", "tax code", "fiscal code",
+            "codice fiscale dipendente", "cod fisc dipendente", "tax id", "codicefiscale"), required=True),
+    Column("hire_date", "Data assunzione",
+           ("data assunzione", "data di assunzione", "data inizio rapporto", "inizio rapporto", "assunzione",
+            "data assunz", "hire date", "hiring date", "date of hire", "start date", "date hired"),
+           required=True, kind="date"),
+    Column("leaving_date", "Data cessazione",
+           ("data cessazione", "data di cessazione", "data fine rapporto", "fine rapporto", "data dimissioni",
+            "cessazione", "data uscita", "leaving date", "end date", "termination date", "date of leaving"),
+           kind="date"),
+    Column("email", "E-mail", ("email", "e mail", "mail", "indirizzo email", "indirizzo e mail",
+                               "posta elettronica", "email aziendale", "email address", "e mail address")),
+    Column("site", "Sede", ("sede", "reparto", "sede reparto", "sede di lavoro", "stabilimento", "ufficio",
+                            "unita locale", "site", "department", "dept", "workplace", "office")),
+)
+
+_NOT_EMPLOYEE_WORKBOOKS = {"survey", "cards"}
+
+
+@dataclass(frozen=True, slots=True)
+class Employee:
+    company: str
+    surname: str
+    given_name: str
+    codice_fiscale: str
+    hire_date: date
+    leaving_date: date | None
+    email: str | None
+    site: str | None
+    table: Table = field(repr=False, compare=False)
+    row: int
+
+    def location(self, field: str | None = None) -> Location:
+        return self.table.location(self.row, field)
+
+    def is_current(self, as_of: date) -> bool:
+        """Employed on `as_of`: no leaving date, or a leaving date after it."""
+        return self.leaving_date is None or self.leaving_date > as_of
+
+    @property
+    def holder(self) -> tuple[str, str]:
+        """(company, codice fiscale): how the card registry names a card's holder."""
+        return (self.company, self.codice_fiscale)
+
+    @property
+    def name(self) -> str:
+        """Given name and surname, as printed on the card."""
+        return f"{self.given_name} {self.surname}"
+
+    def sort_key(self) -> tuple:
+        """Company, then surname and given name whatever their case: the order cards are issued
+        and printed in, so that a company's cards come off the press together."""
+        return (self.company, self.surname.casefold(), self.given_name.casefold(), self.codice_fiscale)
+
+
+def list_workbooks(network_dir: Path) -> list[Path]:
+    """The employee workbooks in members/, sorted by name: *.xlsx, except survey.xlsx, cards.*,
+    Excel lock files (~$...) and hidden files (.*)."""
+    folder = network_dir / "members"
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.iterdir()
+                  if path.suffix.lower() == ".xlsx" and not path.name.startswith(("~$", "."))
+                  and path.stem.lower() not in _NOT_EMPLOYEE_WORKBOOKS)
+
+
+def load_employees(network_dir: Path) -> tuple[list[Employee], list[Problem]]:
+    """Every employee of every workbook, and every problem found on the way (see `read_employees`)."""
+    employees: list[Employee] = []
+    problems: list[Problem] = []
+    for path in list_workbooks(network_dir):
+        found, found_problems = read_employees(path, f"members/{path.name}", path.stem)
+        employees += found
+        problems += found_problems
+    return employees, problems
+
+
+def read_employees(path: Path, rel: str, company: str) -> tuple[list[Employee], list[Problem]]:
+    """One company's employees. Rules, per row: surname, given name, codice fiscale and hire date
+    are present (`missing-value`); the codice fiscale is valid (`invalid-codice-fiscale`); the
+    leaving date is not before the hire date (`date-order`); a codice fiscale appears once in the
+    workbook (`duplicate-codice-fiscale` at the second). A row with an error is reported in full
+    but gives no Employee."""
+    first_seen: dict[str, tuple[Table, int]] = {}
+    return read_records(path, rel, EMPLOYEE_COLUMNS,
+                        lambda table, row, problems: _read_employee(table, row, company, first_seen, problems))
+
+
+_LABELS = {col.field: col.label for col in EMPLOYEE_COLUMNS}
+
+
+def _read_employee(table: Table, row: Row, company: str, first_seen: dict[str, tuple[Table, int]],
+                   problems: list[Problem]) -> Employee | None:
+    values = row.values
+    count = len(problems)
+    report_missing(table, row, EMPLOYEE_COLUMNS, problems)
+    code = values.get("codice_fiscale")
+    if code is not None:
+        code = normalise_codice_fiscale(code)  # type: ignore[arg-type]
+        reason = explain_invalid_codice_fiscale(code)
+        if reason:
+            problems.append(problem("invalid-codice-fiscale", table.location(row, "codice_fiscale"),
+                                    value=code, reason=reason))
+        else:
+            here = (table, row.number)  # a Location only when needed: most codes are seen once
+            first = first_seen.setdefault(code, here)
+            if first is not here:
+                problems.append(problem("duplicate-codice-fiscale", table.location(row, "codice_fiscale"),
+                                        value=code, other=str(first[0].location(first[1], "codice_fiscale"))))
+    hired, left = values.get("hire_date"), values.get("leaving_date")
+    if hired is not None and left is not None and left < hired:  # type: ignore[operator]
+        problems.append(problem("date-order", table.location(row, "leaving_date"),
+                                later_field=_LABELS["leaving_date"], later=format_day(left),
+                                earlier_field=_LABELS["hire_date"], earlier=format_day(hired)))
+    if row.invalid or len(problems) > count:
+        return None
+    return Employee(company, values["surname"], values["given_name"], code, hired,  # type: ignore[arg-type]
+                    left, values.get("email"), values.get("site"), table, row.number)  # type: ignore[arg-type]
+
+
+def normalise_codice_fiscale(text: str) -> str:
+    """Upper case, without spaces, NBSPs and dots (as copied from documents)."""
+    return text.upper().replace(" ", "").replace("\xa0", "").replace(".", "")
+
+
+def explain_invalid_codice_fiscale(code: str) -> str | None:
+    """None if `code` is a valid codice fiscale (omocodia variants included), else a short reason."""
+    try:
+        codicefiscale.validate(code)
+    except InvalidLength:
+        return "wrong length: 16 characters expected"
+    except InvalidFormat:
+        return "invalid characters"
+    except InvalidChecksum:
+        return "wrong check character"
+    except InvalidComponent:
+        return "invalid birth date" if len(code) == 16 else "wrong check digit"
+    except ValidationError:
+        return "not a codice fiscale"
+    return None

@@ -1,0 +1,104 @@
+"""The Network: everything in a network directory, as loaded by `welfarectl.pipeline`.
+
+It holds the catalogue, the employees and the survey, and, read once beside them for the card
+commands, the card registry, the public keys and the card layouts. The day every rule is judged
+on, `as_of`, is decided once by the command and carried here, so that no module keeps a clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from welfarectl.base.errors import UsageError
+from welfarectl.base.problems import Location
+
+from . import models
+from .catalogue import Catalogue
+from .members import Employee
+from .survey import SurveyResponse
+
+
+class NotANetwork(UsageError):
+    """The directory has no catalogue/ folder: a usage error, not a data problem."""
+
+
+@dataclass
+class Network:
+    root: Path
+    catalogue: Catalogue
+    as_of: date
+    employees: list[Employee] = field(default_factory=list)
+    survey: list[SurveyResponse] = field(default_factory=list)
+    workbooks: list[str] = field(default_factory=list)  # company ids that have a workbook
+    # Read once by the pipeline for the card commands. `network` never imports `cards`, so these
+    # are typed loosely: a cards.ledger.Registry, cards.layout.Layout pair, key id -> public key.
+    registry: Any = None
+    layouts: Any = None
+    public_keys: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> models.NetworkFile | None:
+        return self.catalogue.network
+
+    @property
+    def organisations(self) -> list[models.Organisation]:
+        return self.catalogue.organisations
+
+    @property
+    def services(self) -> list[models.Service]:
+        return self.catalogue.services
+
+    @property
+    def workshops(self) -> list[models.Workshop]:
+        return self.catalogue.workshops
+
+    @property
+    def macro_areas(self) -> list[models.MacroArea]:
+        return self.settings.macro_areas if self.settings else []
+
+    @cached_property
+    def organisations_by_id(self) -> dict[str, models.Organisation]:
+        found: dict[str, models.Organisation] = {}
+        for org in self.organisations:
+            found.setdefault(org.id, org)
+        return found
+
+    @property
+    def member_companies(self) -> list[models.Organisation]:
+        return [org for org in self.organisations if org.has_role("member-company")]
+
+    @property
+    def providers(self) -> list[models.Organisation]:
+        return [org for org in self.organisations if org.has_role("provider")]
+
+    def company_name(self, company_id: str) -> str:
+        """The member company's name, or its id when the catalogue does not know it."""
+        org = self.organisations_by_id.get(company_id)
+        return org.name if org else company_id
+
+    @cached_property
+    def employees_by_holder(self) -> dict[tuple[str, str], Employee]:
+        """Each employee by (company, codice fiscale), as the card registry names holders."""
+        return {person.holder: person for person in self.employees}
+
+    def current_employees(self) -> list[Employee]:
+        return [e for e in self.employees if e.is_current(self.as_of)]
+
+    def where(self, record: object, *fields: str | int) -> Location:
+        return self.catalogue.where(record, *fields)
+
+
+def is_network_dir(root: Path) -> bool:
+    return (root / "catalogue").is_dir()
+
+
+def require_network_dir(root: Path) -> Path:
+    """`root`, or NotANetwork when it has no catalogue/ folder."""
+    if not is_network_dir(root):
+        raise NotANetwork(f"{root.resolve()} is not a network directory (no catalogue/ folder); "
+                          "use -C DIR or `welfarectl init DIR`")
+    return root

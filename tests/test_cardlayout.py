@@ -10,9 +10,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from welfarectl.cards import layout as cardlayout
 from welfarectl.cards import payload
+from welfarectl.cards.layout import load_layout, load_layouts
 from welfarectl.cards.payload import card_qr_matrix
 from welfarectl.pdf import qrmatrix
-from welfarectl.cards.layout import load_layout, load_layouts
 from welfarectl.pdf.fonts import MM, unprintable
 from welfarectl.pdf.textfit import Fitted, block_height, fit_text
 

@@ -6,17 +6,17 @@ the QR codes are read back with the print shop's tools (pdftoppm, zbarimg) from 
 
 import csv
 import json
-from datetime import date
 import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
+from cardkeys import signing_key
 from cryptography.hazmat.primitives import serialization
 from pypdf import PdfReader
-from cardkeys import signing_key
 from xlsxfiles import EMPLOYEE_HEADER, write_workbook
 
 from welfarectl.network.members import read_employees

@@ -166,10 +166,10 @@ def test_the_committed_schemas_and_problem_docs_match_the_code():
 
 
 def test_docs_formats_documents_every_field_and_column_of_the_code():
-    from welfarectl.network import models
     from welfarectl.cards.layout import ELEMENT_TYPES, load_layouts
-    from welfarectl.network.catalogue import load_catalogue
     from welfarectl.formats import render_formats
+    from welfarectl.network import models
+    from welfarectl.network.catalogue import load_catalogue
     from welfarectl.network.members import EMPLOYEE_COLUMNS
 
     catalogue, _ = load_catalogue(ROOT)

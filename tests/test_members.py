@@ -4,9 +4,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from xlsxfiles import EMPLOYEE_HEADER, write_workbook
 
 from welfarectl.network.members import Employee, list_workbooks, load_employees
-from xlsxfiles import EMPLOYEE_HEADER, write_workbook
 
 ROSSI = "RSSMRA85T10A562S"
 ROSSI_OMOCODIA = "RSSMRA85T10A56NH"  # the same person after an omocodia substitution

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import base45
 import pytest
+from cardkeys import published_block, signing_key, vector_key
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
-
-from cardkeys import published_block, signing_key, vector_key
 
 from welfarectl.cards.keys import SigningKey, public_key_pem
 from welfarectl.cards.payload import (

@@ -21,13 +21,12 @@ import pytest
 from stdnum.it import codicefiscale
 from xlsxfiles import EMPLOYEE_HEADER, write_workbook
 
+from welfarectl.base.problems import has_errors
 from welfarectl.cards import registry
 from welfarectl.cards.checks import check_card_holders
-from welfarectl.cards.number import format_card_number
-from welfarectl.pipeline import load_network
-from welfarectl.base.problems import has_errors
 from welfarectl.cards.ledger import CardAlreadyRevoked, UnknownCard, parse_registry
-from welfarectl.cards.number import new_card_number, normalise_card_number
+from welfarectl.cards.number import format_card_number, new_card_number, normalise_card_number
+from welfarectl.pipeline import load_network
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = "1795651200"  # SOURCE_DATE_EPOCH of 2026-11-26

@@ -8,9 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from cryptography.exceptions import InvalidSignature
-
 from cardkeys import published_block, signing_key, vector_key
+from cryptography.exceptions import InvalidSignature
 
 from welfarectl.cards.keys import SigningKey
 from welfarectl.cards.revocations import InvalidRevocationList, build_revocation_list, read_revocation_list

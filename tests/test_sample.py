@@ -12,7 +12,7 @@ import sys
 import unicodedata
 from collections import Counter
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import openpyxl
@@ -20,8 +20,8 @@ import pytest
 import yaml
 from stdnum.it import codicefiscale, iva
 
-from welfarectl.network import models
 from welfarectl.base import reference
+from welfarectl.network import models
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tools" / "make_sample.py"
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(not (ROOT / "catalogue" / "organisations.yaml").
                                 reason="the sample network has not been generated")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(kind: str) -> dict:
     return yaml.safe_load((ROOT / "catalogue" / f"{kind}.yaml").read_text(encoding="utf-8"))
 
@@ -73,7 +73,7 @@ def as_date(value: object) -> date | None:
     return date(int(year), int(month), int(day))
 
 
-@lru_cache(maxsize=None)
+@cache
 def employees() -> tuple[tuple[str, str, str, str, date, date | None], ...]:
     """(company, surname, given name, codice fiscale as written, hire date, leaving date) of every row."""
     found = []
@@ -96,7 +96,7 @@ def employees() -> tuple[tuple[str, str, str, str, date, date | None], ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=None)
+@cache
 def survey_rows() -> tuple[tuple, ...]:
     book = openpyxl.load_workbook(ROOT / "members" / "survey.xlsx", read_only=True)
     rows = tuple(book["Risposte"].iter_rows(values_only=True))

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
+from xlsxfiles import write_workbook
 
 from welfarectl.network.survey import load_survey, read_age_band, read_sector, read_yes_no
-from xlsxfiles import write_workbook
 
 AREAS = [("cost-saving", "Risparmio", "Cost saving"), ("time-saving", "Tempo", None),
          ("personal-care", "Cura della persona", "Personal care")]

@@ -8,11 +8,21 @@ from pathlib import Path
 
 import pytest
 from openpyxl.styles import Font
+from xlsxfiles import (
+    EMPLOYEE_HEADER,
+    header_row,
+    inline,
+    truncate,
+    write_lying_zip,
+    write_old_xls,
+    write_password_protected,
+    write_raw_xlsx,
+    write_workbook,
+    write_zip_bomb,
+)
 
 from welfarectl.network.members import EMPLOYEE_COLUMNS
 from welfarectl.sources.tables import Column, Row, Table, read_tables
-from xlsxfiles import (EMPLOYEE_HEADER, header_row, inline, truncate, write_lying_zip, write_old_xls,
-                       write_password_protected, write_raw_xlsx, write_workbook, write_zip_bomb)
 
 CF = "RSSMRA85T10A562S"
 PERSON = ["Rossi", "Mario", CF, date(2020, 1, 2)]

@@ -6,11 +6,11 @@ sample's JSON Schemas.
 
 from pathlib import Path
 
-from welfarectl.cards.layout import load_layouts
-from welfarectl.network.catalogue import load_catalogue
-from welfarectl.formats import render_formats
 from welfarectl.base.output import write_text_atomic
 from welfarectl.base.problems import render_catalogue_markdown
+from welfarectl.cards.layout import load_layouts
+from welfarectl.formats import render_formats
+from welfarectl.network.catalogue import load_catalogue
 from welfarectl.network.schema import write_schemas
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,7 +28,8 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.xml.functions import tostring
-from stdnum import iban as stdnum_iban, luhn
+from stdnum import iban as stdnum_iban
+from stdnum import luhn
 from stdnum.it import codicefiscale, iva
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -825,17 +826,7 @@ def build_workshops() -> list[dict]:
 
 
 # --- people -------------------------------------------------------------------------------------
-SURNAMES = """Rossi Ferrari Bianchi Russo Esposito Romano Colombo Ricci Marino Greco Bruno Gallo Conti Costa
-Giordano Mancini Rizzo Lombardi Moretti Barbieri Fontana Santoro Mariani Rinaldi Caruso Ferrara Galli Martini
-Leone Longo Gentile Martinelli Vitale Lombardo Serra Coppola Villa Cattaneo Parisi Fabbri Bernardi Pellegrini
-Malagoli Barbolini Bertoni Vaccari Gibertini Ferrarini Montanari Manfredini Bergonzini Guidetti Zanni Piccinini
-Tosi Benatti Pederzoli Messori Muzzioli Morselli Lugli Bellei Reggiani Setti Pignatti Baraldi Bonacorsi Cuoghi
-Gualdi Goldoni Corradini Fiorini Venturelli Zanoli Ansaloni Golinelli Ghidoni Malavasi Righi Silingardi Campioli
-Debbia Bursi Marchetti Caselli Cavazzuti Ori Bulgarelli Paltrinieri Forghieri Vandelli Solmi Sola Artioli
-Rebecchi Lodi Cremonini Pinelli Grandi Borghi Zini Gibellini Prandini Sacchetti Tonelli Melotti
-D'Angelo Dell'Acqua Dall'Olio D'Amico De Luca Di Stefano De Santis La Rosa Lo Russo Dalla Costa Dell'Aquila
-D'Alessandro Di Pietro De Rosa Del Monte Esposito Cirillo Napolitano Amato Sorrentino Messina Castelli Fiore
-Ruggiero Palumbo Catalano Pagano Testa Marchi Basile Cocco Sartori Monti Grasso Orlando Farina Silvestri Sala""".split()
+SURNAMES = ["Rossi", "Ferrari", "Bianchi", "Russo", "Esposito", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo", "Conti", "Costa", "Giordano", "Mancini", "Rizzo", "Lombardi", "Moretti", "Barbieri", "Fontana", "Santoro", "Mariani", "Rinaldi", "Caruso", "Ferrara", "Galli", "Martini", "Leone", "Longo", "Gentile", "Martinelli", "Vitale", "Lombardo", "Serra", "Coppola", "Villa", "Cattaneo", "Parisi", "Fabbri", "Bernardi", "Pellegrini", "Malagoli", "Barbolini", "Bertoni", "Vaccari", "Gibertini", "Ferrarini", "Montanari", "Manfredini", "Bergonzini", "Guidetti", "Zanni", "Piccinini", "Tosi", "Benatti", "Pederzoli", "Messori", "Muzzioli", "Morselli", "Lugli", "Bellei", "Reggiani", "Setti", "Pignatti", "Baraldi", "Bonacorsi", "Cuoghi", "Gualdi", "Goldoni", "Corradini", "Fiorini", "Venturelli", "Zanoli", "Ansaloni", "Golinelli", "Ghidoni", "Malavasi", "Righi", "Silingardi", "Campioli", "Debbia", "Bursi", "Marchetti", "Caselli", "Cavazzuti", "Ori", "Bulgarelli", "Paltrinieri", "Forghieri", "Vandelli", "Solmi", "Sola", "Artioli", "Rebecchi", "Lodi", "Cremonini", "Pinelli", "Grandi", "Borghi", "Zini", "Gibellini", "Prandini", "Sacchetti", "Tonelli", "Melotti", "D'Angelo", "Dell'Acqua", "Dall'Olio", "D'Amico", "De", "Luca", "Di", "Stefano", "De", "Santis", "La", "Rosa", "Lo", "Russo", "Dalla", "Costa", "Dell'Aquila", "D'Alessandro", "Di", "Pietro", "De", "Rosa", "Del", "Monte", "Esposito", "Cirillo", "Napolitano", "Amato", "Sorrentino", "Messina", "Castelli", "Fiore", "Ruggiero", "Palumbo", "Catalano", "Pagano", "Testa", "Marchi", "Basile", "Cocco", "Sartori", "Monti", "Grasso", "Orlando", "Farina", "Silvestri", "Sala"]
 # two-word surnames joined above by being written with a space: repair the ones split by .split()
 _TWO_WORD = {"De": True, "Di": True, "La": True, "Lo": True, "Dalla": True, "Del": True}
 
@@ -853,14 +844,8 @@ def _join_surnames(words: list[str]) -> list[str]:
 
 
 SURNAMES = _join_surnames(SURNAMES)
-MALE = """Marco Andrea Luca Alessandro Matteo Francesco Lorenzo Davide Simone Federico Riccardo Stefano Giorgio
-Paolo Roberto Massimo Fabio Daniele Nicola Michele Enrico Claudio Giuseppe Giovanni Antonio Mattia Tommaso
-Gabriele Filippo Emanuele Alberto Maurizio Mauro Luigi Sergio Franco Gianni Pietro Carlo Vittorio Mirco Cristian
-Niccolò Nicolò Gianluca Pierluigi Samuele Elia Jacopo Ivano Loris Denis Manuel Ettore Maicol""".split()
-FEMALE = """Giulia Francesca Chiara Sara Martina Elena Valentina Alessia Federica Silvia Laura Paola Anna Maria
-Elisa Roberta Cristina Barbara Simona Monica Daniela Claudia Stefania Serena Ilaria Veronica Giorgia Erika Debora
-Sonia Manuela Patrizia Lucia Marta Beatrice Alice Camilla Noemi Arianna Irene Lisa Katia Morena Loredana Rita
-Nicoletta Emanuela Mariangela Antonella Gemma Sofia""".split()
+MALE = ["Marco", "Andrea", "Luca", "Alessandro", "Matteo", "Francesco", "Lorenzo", "Davide", "Simone", "Federico", "Riccardo", "Stefano", "Giorgio", "Paolo", "Roberto", "Massimo", "Fabio", "Daniele", "Nicola", "Michele", "Enrico", "Claudio", "Giuseppe", "Giovanni", "Antonio", "Mattia", "Tommaso", "Gabriele", "Filippo", "Emanuele", "Alberto", "Maurizio", "Mauro", "Luigi", "Sergio", "Franco", "Gianni", "Pietro", "Carlo", "Vittorio", "Mirco", "Cristian", "Niccolò", "Nicolò", "Gianluca", "Pierluigi", "Samuele", "Elia", "Jacopo", "Ivano", "Loris", "Denis", "Manuel", "Ettore", "Maicol"]
+FEMALE = ["Giulia", "Francesca", "Chiara", "Sara", "Martina", "Elena", "Valentina", "Alessia", "Federica", "Silvia", "Laura", "Paola", "Anna", "Maria", "Elisa", "Roberta", "Cristina", "Barbara", "Simona", "Monica", "Daniela", "Claudia", "Stefania", "Serena", "Ilaria", "Veronica", "Giorgia", "Erika", "Debora", "Sonia", "Manuela", "Patrizia", "Lucia", "Marta", "Beatrice", "Alice", "Camilla", "Noemi", "Arianna", "Irene", "Lisa", "Katia", "Morena", "Loredana", "Rita", "Nicoletta", "Emanuela", "Mariangela", "Antonella", "Gemma", "Sofia"]
 DOUBLE_GIVEN = {"M": ["Gian Luca", "Pier Paolo", "Gian Marco", "Giovanni Battista"],
                 "F": ["Maria Grazia", "Anna Maria", "Maria Chiara", "Maria Teresa", "Rosa Anna"]}
 # (surnames, male names, female names, birthplace code) of people born abroad
@@ -1004,7 +989,7 @@ def build_employees() -> dict[str, list[dict]]:
     staff = distribute_staff()
     used_cf: set[str] = set()
     result = {}
-    for oid, name, form, section, code, town, _, _ in MEMBERS:
+    for oid, _name, _form, section, code, _town, _, _ in MEMBERS:
         current = staff[oid]
         former = round(current * rng.uniform(0.0, 0.09)) if current > 9 else rng.randrange(0, 2)
         people = []
@@ -1049,13 +1034,13 @@ def email_for(person: dict, domain: str, seen: set[str]) -> str:
 
 def write_employee_workbooks(out: Path, employees: dict[str, list[dict]]) -> list[Path]:
     rng = rng_for("workbooks")
-    extra_columns = dict(zip(rng.sample([m[0] for m in MEMBERS if m[6] > 20], 3), ["Matricola", "Matricola", "IBAN"]))
+    extra_columns = dict(zip(rng.sample([m[0] for m in MEMBERS if m[6] > 20], 3), ["Matricola", "Matricola", "IBAN"], strict=True))
     paths = []
-    for index, (oid, name, form, section, code, town, _, _) in enumerate(MEMBERS):
+    for index, (oid, name, *_) in enumerate(MEMBERS):
         people = employees[oid]
         style = rng.randrange(4)
         english = style == 2
-        def pick(key: str) -> str:
+        def pick(key: str, english: bool = english) -> str:
             return rng.choice([h for h in HEADERS[key] if (h in ENGLISH) == english])
 
         fields = ["surname", "given", "cf", "hired"]

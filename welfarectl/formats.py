@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from welfarectl.cards.layout import COMMON_FIELDS, ELEMENT_TYPES, LIST_FIELDS, PER_CARD_FIELDS
 from welfarectl.network import models
 from welfarectl.network.catalogue import Catalogue
-from welfarectl.cards.layout import COMMON_FIELDS, ELEMENT_TYPES, LIST_FIELDS, PER_CARD_FIELDS
 from welfarectl.network.members import EMPLOYEE_COLUMNS
 from welfarectl.network.survey import AGE_BANDS, SURVEY_COLUMNS
 from welfarectl.sources.tables import Column
@@ -114,7 +114,8 @@ of the network.
 
 | event | fields |
 | --- | --- |
-| `issued` | `seq`, `card` (8 digits), `company` (id), `holder` (codice fiscale), `date`, `expires`, `replaces` (a card number or `null`), `prev` |
+| `issued` | `seq`, `card` (8 digits), `company` (id), `holder` (codice fiscale), `date`, `expires`, \
+`replaces` (a card number or `null`), `prev` |
 | `revoked` | `seq`, `card`, `reason` (`lost`, `left` or `withdrawn`), `date`, `prev` |
 | `replaced` | `seq`, `card`, `by` (the new card number), `date`, `prev` |
 | `printed` | `seq`, `cards` (the card numbers printed in one run), `date`, `prev` |

@@ -278,7 +278,7 @@ def check_overlaps(elements: list[Element], places: list[Location]) -> list[Prob
     """No two content elements (texts, lists, the QR code) overlap; rectangles are backgrounds.
     Each overlapping pair is reported at the later element, which prints over the earlier one."""
     found = []
-    content = [(e, where) for e, where in zip(elements, places) if not isinstance(e, RectElement)]
+    content = [(e, where) for e, where in zip(elements, places, strict=True) if not isinstance(e, RectElement)]
     for later_index, (later, where) in enumerate(content):
         x, y, w, h = box(later)
         for earlier, earlier_where in content[:later_index]:

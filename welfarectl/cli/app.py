@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -92,7 +92,7 @@ def stats(ctx: typer.Context, *, format: FormatOption = Format.text, lang: LangO
 
 @app.command("problems")
 def problems_(
-    code: Annotated[Optional[str], typer.Argument(help="A problem code to explain, e.g. unknown-reference.")] = None,
+    code: Annotated[str | None, typer.Argument(help="A problem code to explain, e.g. unknown-reference.")] = None,
 ) -> None:
     """List the problem codes validate can report, or explain one."""
     from welfarectl.base.errors import UsageError

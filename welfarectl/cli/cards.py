@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -141,7 +141,7 @@ def cards_verify(
     ctx: typer.Context,
     payload: Annotated[str, typer.Argument(metavar="PAYLOAD",
                                            help="The QR code's text (WC1:...), or - to read it from standard input.")],
-    revocations: Annotated[Optional[Path], typer.Option(
+    revocations: Annotated[Path | None, typer.Option(
         "--revocations", metavar="FILE", help="A signed revocation list to check against "
         "(default: the network's card registry).")] = None,
     format: FormatOption = Format.text,
@@ -174,7 +174,7 @@ def cards_verify(
 @cards_app.command("revocations")
 def cards_revocations(
     ctx: typer.Context,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH",
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH",
                                                    help="Where to write it (default output/cards/revocations.json).")] = None,
     key_file: KeyFileOption = None,
     no_new_key: NoNewKeyOption = False,
@@ -199,7 +199,7 @@ def cards_print(
     only_new: Annotated[bool, typer.Option("--only-new", help="Only active cards never printed before.")] = False,
     sheet: Annotated[Sheet, typer.Option("--sheet", help="a4 or sra3: cards imposed N-up with bleed and crop "
                                          "marks; single: one card a page, for desktop card printers.")] = Sheet.a4,
-    output: Annotated[Optional[Path], typer.Option(
+    output: Annotated[Path | None, typer.Option(
         "--output", "-o", metavar="PATH", help="The PDF to write (default output/cards/cards-SHEET[-COMPANY][-new].pdf); "
         "the manifest (.csv) and job ticket (.txt) go beside it.")] = None,
     proof: Annotated[bool, typer.Option("--proof", help="A proof to check, not a batch: the cards are not "

@@ -28,13 +28,13 @@ def detect_lang(option: str | None) -> str:
     return "en"
 
 
-def _console(stderr: bool = False) -> "Console":
+def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
-def print_problems(problems: list["Problem"], lang: str) -> None:
+def print_problems(problems: list[Problem], lang: str) -> None:
     from rich.text import Text
 
     out = _console()
@@ -46,7 +46,7 @@ def print_problems(problems: list["Problem"], lang: str) -> None:
     out.print(summary(problems, lang), style="bold" if problems else "green")
 
 
-def summary(problems: list["Problem"], lang: str) -> str:
+def summary(problems: list[Problem], lang: str) -> str:
     from welfarectl.base.problems import count_by_severity
 
     counts = count_by_severity(problems)
@@ -61,7 +61,7 @@ def print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def problems_as_json(problems: list["Problem"], lang: str) -> dict:
+def problems_as_json(problems: list[Problem], lang: str) -> dict:
     from welfarectl.base.problems import count_by_severity
 
     return {"problems": [p.as_dict(lang) for p in problems], "counts": count_by_severity(problems)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -21,13 +21,13 @@ class Lang(str, enum.Enum):
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: text for people, json for CI.")]
 LangOption = Annotated[
-    Optional[Lang],
+    Lang | None,
     typer.Option("--lang", help="Language of messages (default: Italian when LANG starts with 'it')."),
 ]
-CompanyOption = Annotated[Optional[str], typer.Option("--company", metavar="ID", help="Only this member company.")]
+CompanyOption = Annotated[str | None, typer.Option("--company", metavar="ID", help="Only this member company.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would be done; change nothing.")]
 KeyFileOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--key-file", metavar="PATH", help="Private signing key to use (default: $WELFARECTL_SIGNING_KEY, "
                  "else one per network in your user configuration directory). Never inside the network."),
 ]

@@ -110,7 +110,7 @@ class Benefit(Record):
     conditions_en: Text | None = None
 
     @model_validator(mode="after")
-    def _amount_matches_kind(self) -> "Benefit":
+    def _amount_matches_kind(self) -> Benefit:
         needed = {"discount": "percent", "fixed-price": "price_eur", "voucher": "value_eur"}.get(self.kind)
         if needed and getattr(self, needed) is None:
             raise ValueError(f"a {self.kind} benefit needs '{needed}'")

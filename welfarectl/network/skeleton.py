@@ -7,6 +7,7 @@ from pathlib import Path
 
 from welfarectl.base.errors import UsageError
 from welfarectl.base.output import write_bytes_atomic
+
 from .schema import write_schemas
 
 EMPLOYEE_HEADERS = ("Cognome", "Nome", "Codice fiscale", "Data assunzione", "Data cessazione", "E-mail", "Sede")
@@ -51,7 +52,7 @@ def write_employee_template(path: Path) -> None:
     sheet.append(EMPLOYEE_HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFG", (22, 22, 20, 16, 16, 28, 18)):
+    for column, width in zip("ABCDEFG", (22, 22, 20, 16, 16, 28, 18), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     buffer = BytesIO()

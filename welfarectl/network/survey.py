@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from welfarectl.base.problems import Problem, problem
 from welfarectl.base.reference import ATECO_SECTIONS

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Literal, Sequence, TypeVar
+from typing import Literal, TypeVar
 
 import python_calamine
 from defusedxml import ElementTree as SafeET
@@ -28,6 +29,7 @@ from defusedxml import ElementTree as SafeET
 from welfarectl.base.cells import column_letter
 from welfarectl.base.italian import format_day
 from welfarectl.base.problems import Location, Problem, problem
+
 from .xlsxfile import formulas_without_value, hidden_rows_and_columns, open_workbook
 
 R = TypeVar("R")

@@ -2,6 +2,8 @@
 one clock, empty package faces, no private names borrowed across modules, no import circles."""
 
 import ast
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +71,74 @@ def test_no_private_name_is_imported_from_another_module():
 def test_imports_sit_at_the_top_for_a_reason_not_for_an_order():
     """No `noqa: E402`: a module that must be imported last is an import circle in disguise."""
     assert [p.name for p, _ in modules() if "noqa: E402" in p.read_text(encoding="utf-8")] == []
+
+
+# --- one load: each source file is read once per command ------------------------------------------
+
+_READS: list[str] | None = None  # the files opened for reading while a command runs, when recording
+
+
+def _record_reads(event: str, args: tuple) -> None:
+    if _READS is None or event != "open":
+        return
+    path, mode, flags = args
+    if not isinstance(path, (str, Path)):
+        return  # an open file descriptor or a BytesIO, not a file being opened by name
+    reading = ("r" in mode and "+" not in mode) if isinstance(mode, str) else not flags & (os.O_WRONLY | os.O_RDWR)
+    if reading and Path(path).is_file():
+        _READS.append(str(Path(path).resolve()))
+
+
+sys.addaudithook(_record_reads)
+
+
+def _reads_of(network: Path, *args: str, env: dict) -> dict[str, int]:
+    """How many times each file of the network was opened for reading while the command ran."""
+    global _READS
+    from typer.testing import CliRunner
+
+    from welfarectl.cli.app import app
+
+    _READS = []
+    try:
+        done = CliRunner().invoke(app, ["-C", str(network), *args], env=env)
+    finally:
+        reads, _READS = _READS, None
+    assert done.exit_code == 0, done.output
+    inside = [path for path in reads if Path(path).is_relative_to(network.resolve())]
+    return {Path(path).relative_to(network.resolve()).as_posix(): inside.count(path) for path in inside}
+
+
+def test_validate_print_and_revocations_read_each_source_file_once(tmp_path):
+    from cardkeys import signing_key
+    from cryptography.hazmat.primitives import serialization
+
+    network = tmp_path / "net"
+    shutil.copytree(ROOT / "catalogue", network / "catalogue", ignore=shutil.ignore_patterns("keys"))
+    shutil.copytree(ROOT / "templates", network / "templates")
+    (network / "members").mkdir()
+    for name in ("acetaia-il-cortile-antico.xlsx", "osteria-del-tortellino-felice.xlsx", "survey.xlsx"):
+        shutil.copy(ROOT / "members" / name, network / "members")
+    key = tmp_path / "signing.key"
+    key.write_bytes(signing_key(5).private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    key.chmod(0o600)
+    env = {"SOURCE_DATE_EPOCH": "1795651200", "LANG": "C", "LC_ALL": "", "WELFARECTL_SIGNING_KEY": str(key),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    _reads_of(network, "cards", "issue", env=env)
+    _reads_of(network, "cards", "revoke", "1000 0004", "--reason", "lost", env=env)
+
+    validate = _reads_of(network, "validate", env=env)
+    sources = {"catalogue/network.yaml", "catalogue/organisations.yaml", "catalogue/services.yaml",
+               "catalogue/workshops.yaml", "members/acetaia-il-cortile-antico.xlsx",
+               "members/osteria-del-tortellino-felice.xlsx", "members/survey.xlsx", "members/cards.jsonl",
+               "members/cards.head", "templates/card-front.yaml", "templates/card-back.yaml"}
+    assert sources <= set(validate), sources - set(validate)
+    assert {path: n for path, n in validate.items() if n != 1} == {}
+
+    printed = _reads_of(network, "cards", "print", "-o", str(tmp_path / "cards.pdf"), env=env)
+    assert sources <= set(printed) and {path: n for path, n in printed.items() if n != 1} == {}
+
+    published = _reads_of(network, "cards", "revocations", "-o", str(tmp_path / "revocations.json"), env=env)
+    assert {"catalogue/network.yaml", "members/cards.jsonl"} <= set(published)
+    assert {path: n for path, n in published.items() if n != 1} == {}

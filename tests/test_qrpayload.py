@@ -205,7 +205,7 @@ def test_after_rotation_cards_of_both_keys_verify():
 
 def test_every_status_has_its_own_exit_code():
     assert EXIT_CODES == {"valid": 0, "malformed": 3, "bad-signature": 4, "unknown-key": 5,
-                          "other-network": 6, "expired": 7, "revoked": 8}
+                          "other-network": 6, "expired": 7, "revoked": 8, "revocation-unchecked": 9}
 
 
 # --- the published test vector ---------------------------------------------------------------

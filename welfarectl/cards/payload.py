@@ -44,9 +44,10 @@ QR_VERSION = qrmatrix.version_for(QR_CHARS)
 QR_LEVEL = "M"  # 15 % of the symbol may be damaged
 QR_MODULES = qrmatrix.modules_of(QR_VERSION)
 
-STATUSES = ("valid", "malformed", "bad-signature", "unknown-key", "other-network", "expired", "revoked")
+STATUSES = ("valid", "malformed", "bad-signature", "unknown-key", "other-network", "expired", "revoked",
+            "revocation-unchecked")
 EXIT_CODES = {"valid": 0, "malformed": 3, "bad-signature": 4, "unknown-key": 5,
-              "other-network": 6, "expired": 7, "revoked": 8}
+              "other-network": 6, "expired": 7, "revoked": 8, "revocation-unchecked": 9}
 
 
 class MalformedPayload(ValueError):
@@ -139,10 +140,12 @@ def decode_payload(text: str) -> Decoded:
 
 
 def verify_payload(text: str, public_keys: Mapping[str, Ed25519PublicKey], network_id: str,
-                   revoked: Mapping[str, date], today: date) -> Verdict:
+                   revoked: Mapping[str, date] | None, today: date) -> Verdict:
     """Check a payload in the order malformed, unknown-key, bad-signature, other-network,
     revoked, expired; the first failing check gives the status, else it is valid.
-    A card is expired when its expiry is before `today`; revoked when it is in `revoked`."""
+    A card is expired when its expiry is before `today`; revoked when it is in `revoked`. With
+    `revoked` None (no revocation list at hand) a card that passes every other check is
+    `revocation-unchecked`, never `valid`: it may have been revoked."""
     try:
         decoded = decode_payload(text)
     except MalformedPayload as error:
@@ -158,8 +161,11 @@ def verify_payload(text: str, public_keys: Mapping[str, Ed25519PublicKey], netwo
     card, expires = decoded.card_number, decoded.expires
     if decoded.network_tag != network_tag(network_id).hex():
         return Verdict("other-network", card, expires, key_id, f"signed for another network, not {network_id}")
-    if card in revoked:
+    if revoked is not None and card in revoked:
         return Verdict("revoked", card, expires, key_id, f"revoked on {revoked[card].isoformat()}")
     if expires < today:
         return Verdict("expired", card, expires, key_id, f"expired on {expires.isoformat()}")
+    if revoked is None:
+        return Verdict("revocation-unchecked", card, expires, key_id,
+                       f"genuine and valid until {expires.isoformat()}, but not checked against a revocation list")
     return Verdict("valid", card, expires, key_id, f"valid until {expires.isoformat()}")

@@ -77,8 +77,15 @@ def publish_revocation_list(network, key: SigningKey, target: Path) -> int:
 
 def read_revocation_list(data: bytes, public_keys: Mapping[str, Ed25519PublicKey],
                          network_id: str | None = None) -> dict[str, date]:
-    """Card number -> revocation date, from a list whose signature verifies with one of
-    `public_keys` (and, when `network_id` is given, that was issued for that network).
+    """Card number -> revocation date, from a signed list (see `read_signed_list`)."""
+    return read_signed_list(data, public_keys, network_id)[1]
+
+
+def read_signed_list(data: bytes, public_keys: Mapping[str, Ed25519PublicKey],
+                     network_id: str | None = None) -> tuple[date, dict[str, date]]:
+    """The day the list was issued, and card number -> revocation date, from a list whose
+    signature verifies with one of `public_keys` (and, when `network_id` is given, that was
+    issued for that network).
 
     Raises InvalidRevocationList for anything else: not UTF-8 JSON, fields missing or extra,
     another format, an unknown key, a bad signature, a malformed card number or date, cards
@@ -96,8 +103,7 @@ def read_revocation_list(data: bytes, public_keys: Mapping[str, Ed25519PublicKey
                                     "the list was altered or signed by another key") from None
     if network_id is not None and document["network"] != network_id:
         raise InvalidRevocationList(f"issued for network {document['network']!r}, not {network_id!r}")
-    _parse_date(document["issued"], "issued")
-    return _entries(document["revoked"])
+    return _parse_date(document["issued"], "issued"), _entries(document["revoked"])
 
 
 def _parse(data: bytes) -> dict:

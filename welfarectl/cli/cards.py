@@ -143,12 +143,15 @@ def cards_verify(
                                            help="The QR code's text (WC1:...), or - to read it from standard input.")],
     revocations: Annotated[Path | None, typer.Option(
         "--revocations", metavar="FILE", help="A signed revocation list to check against "
-        "(default: the network's card registry).")] = None,
+        "(default: the network's card registry, when the folder has one).")] = None,
+    max_age: Annotated[int, typer.Option("--max-age", metavar="DAYS", min=0,
+                                         help="Warn when the revocation list is older than this.")] = 7,
     format: FormatOption = Format.text,
 ) -> None:
     """Check a card's QR code offline: signature, network, expiry, revocation.
 
-    Exit 0 valid; 3 malformed, 4 bad signature, 5 unknown key, 6 other network, 7 expired, 8 revoked.
+    Exit 0 valid; 3 malformed, 4 bad signature, 5 unknown key, 6 other network, 7 expired, 8 revoked,
+    9 genuine and unexpired but not checked for revocation (no registry and no --revocations list).
     """
     from welfarectl.base.italian import format_day
     from welfarectl.cards.number import format_card_number
@@ -158,16 +161,27 @@ def cards_verify(
     for found in problems:
         if found.code == "invalid-public-key":
             console.print_note(f"{found.location}: {found.message()} (ignored)")
-    verdict = verify_card(network, sys.stdin.read() if payload == "-" else payload, revocations)
+    checked = verify_card(network, sys.stdin.read() if payload == "-" else payload, revocations, max_age)
+    verdict = checked.verdict
+    if checked.stale:
+        days = (network.as_of - checked.issued).days
+        console.print_warning(f"the revocation list {revocations} was issued on {format_day(checked.issued)}, "
+                              f"{days} days ago (more than {max_age}): get the latest one from the network")
     if format is Format.json:
         console.print_json({"status": verdict.status, "card": verdict.card,
                             "expires": verdict.expires.isoformat() if verdict.expires else None,
-                            "key_id": verdict.key_id, "detail": verdict.detail})
+                            "key_id": verdict.key_id, "detail": verdict.detail,
+                            "revocations": {"source": checked.revocations,
+                                            "issued": checked.issued.isoformat() if checked.issued else None,
+                                            "stale": checked.stale}})
     else:
         shown = f": card {format_card_number(verdict.card)}" if verdict.card else ""
         expiry = f", expires {format_day(verdict.expires)}" if verdict.expires and verdict.status == "valid" else ""
         detail = f" ({verdict.detail})" if verdict.detail and verdict.status != "valid" else ""
         console.print_text(f"{verdict.status}{shown}{expiry}{detail}")
+        if verdict.status == "revocation-unchecked":
+            console.print_note("this folder has no card registry: verify with --revocations FILE, the signed list "
+                               "the network publishes (`welfarectl cards revocations`)")
     raise typer.Exit(verdict.exit_code)
 
 

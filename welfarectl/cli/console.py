@@ -88,5 +88,13 @@ def print_error(message: str) -> None:
     _console(stderr=True).print(line)
 
 
+def print_warning(message: str) -> None:
+    from rich.text import Text
+
+    line = Text("warning: ", style="bold yellow")
+    line.append(message)
+    _console(stderr=True).print(line)
+
+
 def print_note(message: str) -> None:
     _console(stderr=True).print(message, markup=False, style="dim")

@@ -100,7 +100,7 @@ class Registry:
 
     events: list[Event] = field(default_factory=list)
     cards: dict[str, Card] = field(default_factory=dict)
-    data: bytes = b""  # the file's bytes as read
+    data: bytes = b""  # the file's bytes as read, with LF line endings
     lines: int = 0
     last_hash: str | None = None
     last_seq: int | None = 0  # None after a line whose seq could not be read
@@ -156,7 +156,9 @@ class Registry:
 def parse_registry(data: bytes) -> tuple[Registry, list[Problem]]:
     """Read every line. A broken line is reported once: the lines after it are checked against the
     bytes recorded, so an edit breaks the chain at one line only. A last line without its newline
-    is `registry-truncated`."""
+    is `registry-truncated`. Lines may end in CRLF, as Git for Windows may check the file out:
+    line endings are not content, so they are read as LF (and written as LF)."""
+    data = data.replace(b"\r\n", b"\n")
     registry = Registry(data=data)
     problems: list[Problem] = []
     lines = data.split(b"\n")

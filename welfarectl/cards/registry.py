@@ -78,7 +78,7 @@ def read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
     registry, problems = parse_registry(data)
     registry.stamp = stamp
     if not any(p.code == "registry-truncated" for p in problems):  # that already says the end is missing
-        problems += _check_head(network_dir, data, registry.lines)
+        problems += _check_head(network_dir, registry.data, registry.lines)
     registry.problems = problems
     return registry, problems
 

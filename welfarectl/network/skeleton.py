@@ -13,6 +13,13 @@ from .schema import write_schemas
 EMPLOYEE_HEADERS = ("Cognome", "Nome", "Codice fiscale", "Data assunzione", "Data cessazione", "E-mail", "Sede")
 
 
+# Generated files, the registry's lock and the temporary files of a writer stopped mid-write.
+GITIGNORE = "output/\nmembers/.cards.lock\nmembers/.cards.*.tmp\n"
+# The registry and its head are hash-chained byte by byte: Git must never convert their line
+# endings (Git for Windows does, with core.autocrlf). Workbooks are binary.
+GITATTRIBUTES = "members/cards.jsonl -text\nmembers/cards.head -text\n*.xlsx binary\n"
+
+
 class NotEmpty(UsageError):
     """init only creates a network in a new or empty directory."""
 
@@ -25,7 +32,8 @@ def create_network(root: Path) -> None:
     _copy_tree(skeleton, root)
     write_schemas(root)
     (root / "output").mkdir(exist_ok=True)
-    (root / ".gitignore").write_text("output/\n", encoding="utf-8")
+    write_bytes_atomic(root / ".gitignore", GITIGNORE.encode("utf-8"))
+    write_bytes_atomic(root / ".gitattributes", GITATTRIBUTES.encode("utf-8"))
     write_employee_template(root / "members" / "prima-impresa.xlsx")
 
 

@@ -64,3 +64,91 @@ def test_init_keeps_git_away_from_the_registrys_bytes(tmp_path):
     attributes = (tmp_path / "new" / ".gitattributes").read_text(encoding="utf-8").splitlines()
     assert {"members/cards.jsonl -text", "members/cards.head -text"} <= set(attributes)
     assert "members/.cards.lock" in (tmp_path / "new" / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+# --- smaller things a user notices ----------------------------------------------------------------
+
+def test_version_and_init_in_the_directory_given_with_C(tmp_path):
+    from welfarectl import __version__
+
+    done = CliRunner().invoke(app, ["--version"])
+    assert done.exit_code == 0 and done.stdout.strip() == f"welfarectl {__version__}"
+    made = CliRunner().invoke(app, ["-C", str(tmp_path / "here"), "init"])
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "here" / "catalogue" / "network.yaml").is_file()
+
+
+def test_print_words_take_the_sheet_in_any_case_and_count_in_good_english(net, env, tmp_path):
+    assert welfarectl(net, env, "cards", "issue").exit_code == 0
+    done = welfarectl(net, env, "cards", "print", "--sheet", "SRA3", "-o", str(tmp_path / "sra3.pdf"))
+    assert done.exit_code == 0, done.output
+    assert " cards on 1 sheet -> " in done.stdout
+
+
+def test_a_partial_last_sheet_has_crop_marks_only_for_its_cards():
+    from welfarectl.cards.render import SHEETS, crop_marks
+
+    sheet = SHEETS["sra3"]  # 3 across, 7 down
+    full, four = crop_marks(sheet), crop_marks(sheet, 4, "front")
+    lowest = max(y for _, y1, _, y2 in full for y in (y1, y2))
+    assert max(y for _, y1, _, y2 in four for y in (y1, y2)) < lowest - 100  # two rows of cards, not seven
+    assert {x for x, _, x2, _ in crop_marks(sheet, 1, "back") if x == x2} != {x for x, _, x2, _ in crop_marks(sheet, 1)
+                                                                           if x == x2}  # backs are mirrored
+
+
+def test_every_card_of_a_proof_says_so(net, env, tmp_path):
+    from pypdf import PdfReader
+
+    from welfarectl.cards.render import PROOF_MARK
+
+    assert welfarectl(net, env, "cards", "issue").exit_code == 0
+    assert welfarectl(net, env, "cards", "print", "--proof", "-o", str(tmp_path / "proof.pdf")).exit_code == 0
+    assert welfarectl(net, env, "cards", "print", "--proof", "-o", str(tmp_path / "again.pdf")).exit_code == 0
+    proof = PdfReader(tmp_path / "proof.pdf")
+    cards = sum(1 for row in (tmp_path / "proof.csv").read_text(encoding="utf-8-sig").splitlines()[1:])
+    marks = sum(page.extract_text().count(PROOF_MARK) for page in proof.pages)
+    assert marks == cards  # one on each side of each card: the manifest has a row per side
+    assert welfarectl(net, env, "cards", "print", "-o", str(tmp_path / "real.pdf")).exit_code == 0
+    assert all(PROOF_MARK not in page.extract_text() for page in PdfReader(tmp_path / "real.pdf").pages)
+
+
+def test_revocations_go_to_standard_output_with_dash_and_replace_says_to_publish(net, env):
+    assert welfarectl(net, env, "cards", "issue").exit_code == 0
+    replaced = welfarectl(net, env, "cards", "replace", "1000 0004")
+    assert replaced.exit_code == 0 and "welfarectl cards revocations" in replaced.stdout
+    done = welfarectl(net, env, "cards", "revocations", "-o", "-")
+    assert done.exit_code == 0
+    assert [entry["card"] for entry in json.loads(done.stdout)["revoked"]] == ["10000004"]
+    assert not (net / "-").exists()
+
+
+def test_stats_refuses_figures_that_would_count_dropped_records(net, env):
+    services = net / "catalogue" / "services.yaml"
+    services.write_text(services.read_text(encoding="utf-8").replace("macro_area: ", "macro_area: x", 1),
+                        encoding="utf-8")
+    done = welfarectl(net, env, "stats")
+    assert done.exit_code == 1 and "figures would be wrong" in done.output and "Services" not in done.stdout
+
+
+def test_ctrl_c_during_a_print_run_exits_130_in_one_line_and_writes_nothing(tmp_path, env):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = tmp_path / "big"
+    shutil.copytree(ROOT / "catalogue", root / "catalogue", ignore=shutil.ignore_patterns("keys"))
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "members", root / "members", ignore=shutil.ignore_patterns("cards.*", "survey.xlsx"))
+    assert welfarectl(root, env, "cards", "issue").exit_code == 0
+    process = subprocess.Popen([sys.executable, "-m", "welfarectl", "-C", str(root), "cards", "print", "-o",
+                                str(tmp_path / "out" / "cards.pdf")], env={**os.environ, **env},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(1.5)  # loading takes under a second; drawing 2,500 cards takes longer
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal does: to every process of the group
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, (out, err)
+    assert err.strip().splitlines()[-1].startswith("error: interrupted") and err.count("interrupted") == 1
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []

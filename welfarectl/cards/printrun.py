@@ -85,7 +85,7 @@ def print_cards(network: Network, key: SigningKey, target: Path, *, sheet: str, 
         payload=encode_payload(card.number, card.expires, settings.id, key),
         company_id=card.company,
     ) for card, person in chosen]
-    job = render.render(cards, front, back, common_fields(network), sheet)
+    job = render.render(cards, front, back, common_fields(network), sheet, proof)
     selection = ", ".join(filter(None, [f"company {company}" if company else "all companies",
                                         "new cards only" if only_new else "", "PROOF, not for issue" if proof else ""]))
     ticket = (job.ticket + f"File: {target.name}\nSelection: {selection}\n"

@@ -135,18 +135,20 @@ SHEETS = {
 }
 
 
-def render(cards: Sequence[PrintCard], front: Layout, back: Layout, fields_common: dict, sheet: str) -> PrintJob:
+def render(cards: Sequence[PrintCard], front: Layout, back: Layout, fields_common: dict, sheet: str,
+           proof: bool = False) -> PrintJob:
     """The PDF as bytes, the manifest rows and the job ticket."""
     out = io.BytesIO()
-    job = render_to(out, cards, front, back, fields_common, sheet)
+    job = render_to(out, cards, front, back, fields_common, sheet, proof)
     return PrintJob(out.getvalue(), job.manifest, job.ticket, job.shrunk)
 
 
 def render_to(out: str | BinaryIO, cards: Sequence[PrintCard], front: Layout, back: Layout,
-              fields_common: dict, sheet: str) -> PrintJob:
+              fields_common: dict, sheet: str, proof: bool = False) -> PrintJob:
     """Write the PDF to a path or binary file; returns the manifest and the ticket. ReportLab
     holds every page until it writes the file: about 14 kB a card, 180 MB at the peak for
-    10,000 cards on A4."""
+    10,000 cards on A4. A proof has PROOF_MARK across every side of every card, so that no card
+    of it can be handed out."""
     from reportlab.pdfgen.canvas import Canvas
 
     if sheet not in SHEETS:
@@ -158,12 +160,14 @@ def render_to(out: str | BinaryIO, cards: Sequence[PrintCard], front: Layout, ba
     canvas = Canvas(out, pagesize=(geometry.width * MM, geometry.height * MM), invariant=1, pageCompression=1,
                     enforceColorSpace="cmyk", initialFontName="DejaVuSans", initialFontSize=10)
     _describe(canvas, fields_common, len(cards), geometry)
-    sides = {"front": _Side("front", front, fields_common, geometry.bleed),
-             "back": _Side("back", back, fields_common, geometry.bleed)}
+    sides = {"front": _Side("front", front, fields_common, geometry.bleed, proof),
+             "back": _Side("back", back, fields_common, geometry.bleed, proof)}
     for side in sides.values():
         side.define_forms(canvas)
+    if proof:
+        _define_proof_mark(canvas)
     if geometry.marks:
-        _define_marks(canvas, geometry)
+        _define_marks(canvas, geometry, len(cards))
     manifest: list[dict] = []
     per_sheet = geometry.per_sheet
     on_sheet: dict[str, bytes] = {}  # the QR matrices of the sheet being drawn, by payload
@@ -198,15 +202,23 @@ def _qr_matrices(cards: Sequence[PrintCard]) -> Iterator[Iterator[bytes]]:
     if context is None or len(cards) < _PARALLEL_FROM:
         yield map(card_qr_matrix, payloads)
         return
-    with context.Pool(1) as pool:
+    with context.Pool(1, initializer=_leave_interrupts_to_the_parent) as pool:
         yield pool.imap(card_qr_matrix, payloads, chunksize=32)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the worker ignores it, so the command
+    alone reports it, in one line, instead of a traceback from each process."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _draw_sheet(canvas, geometry: Sheet, sides: dict, batch: Sequence[PrintCard], number: int,
                 manifest: list[dict]) -> None:
     """One sheet: its fronts on one page, its backs on the next, each card noted in the manifest."""
     for name, side in sides.items():
-        _start_page(canvas, geometry)
+        _start_page(canvas, geometry, name if len(batch) < geometry.per_sheet else None)
         for slot, card in enumerate(batch):
             x, y = geometry.origin(slot, name)
             side.draw(canvas, card, x * MM, (geometry.height - y - CARD_HEIGHT) * MM)
@@ -224,12 +236,14 @@ def _describe(canvas, fields_common: dict, count: int, geometry: Sheet) -> None:
     canvas.setCreator("welfarectl")
 
 
-def _start_page(canvas, geometry: Sheet) -> None:
+def _start_page(canvas, geometry: Sheet, partial_side: str | None) -> None:
+    """Page boxes and crop marks; `partial_side` names the side of a last sheet that is not full,
+    whose marks stop at the cards it has."""
     media = (0, 0, geometry.width * MM, geometry.height * MM)
     canvas.setTrimBox(media)
     canvas.setBleedBox(media)
     if geometry.marks:
-        canvas.doForm("crop-marks")
+        canvas.doForm(f"crop-marks-last-{partial_side}" if partial_side else "crop-marks")
 
 
 # --- one side of a card ------------------------------------------------------------------------
@@ -237,8 +251,9 @@ class _Side:
     """A layout ready to draw: runs of elements that are the same on every card become forms;
     the others are drawn card by card, in the layout's order."""
 
-    def __init__(self, name: str, layout: Layout, fields_common: dict, bleed: float) -> None:
+    def __init__(self, name: str, layout: Layout, fields_common: dict, bleed: float, proof: bool = False) -> None:
         self.name = name
+        self.proof = proof
         self.fields = {key: value for key, value in fields_common.items() if not isinstance(value, list)}
         self.lists = {key: value for key, value in fields_common.items() if isinstance(value, list)}
         self.bleed = bleed
@@ -281,6 +296,8 @@ class _Side:
                 canvas.doForm(step)
             else:
                 self.draw_element(canvas, step, card)
+        if self.proof:
+            canvas.doForm("proof-mark")
         canvas.restoreState()
 
     def draw_element(self, canvas, element: Element, card: PrintCard | None) -> None:
@@ -387,13 +404,13 @@ _DRAW = {RectElement: _draw_rect, TextElement: _draw_text, ListElement: _draw_li
 
 
 # --- sheet furniture ---------------------------------------------------------------------------
-def crop_marks(geometry: Sheet) -> list[tuple[float, float, float, float]]:
-    """Crop marks as (x1, y1, x2, y2) in mm from the page's top-left: on every trim line, in the
-    margins outside the grid, from MARK_OFFSET to MARK_OFFSET + MARK_LENGTH off the outer trims."""
-    xs = sorted({geometry.left + c * (CARD_WIDTH + GUTTER) + d for c in range(geometry.columns)
-                 for d in (0, CARD_WIDTH)})
-    ys = sorted({geometry.top + r * (CARD_HEIGHT + GUTTER) + d for r in range(geometry.rows)
-                 for d in (0, CARD_HEIGHT)})
+def crop_marks(geometry: Sheet, cards: int | None = None, side: str = "front") -> list[tuple[float, float, float, float]]:
+    """Crop marks as (x1, y1, x2, y2) in mm from the page's top-left: on every trim line of the
+    cards on the page (all slots, or the first `cards`), in the margins outside them, from
+    MARK_OFFSET to MARK_OFFSET + MARK_LENGTH off the outer trims."""
+    origins = [geometry.origin(slot, side) for slot in range(geometry.per_sheet if cards is None else cards)]
+    xs = sorted({x + d for x, _ in origins for d in (0, CARD_WIDTH)})
+    ys = sorted({y + d for _, y in origins for d in (0, CARD_HEIGHT)})
     near, far = MARK_OFFSET, MARK_OFFSET + MARK_LENGTH
     marks = []
     for x in xs:
@@ -403,13 +420,40 @@ def crop_marks(geometry: Sheet) -> list[tuple[float, float, float, float]]:
     return marks
 
 
-def _define_marks(canvas, geometry: Sheet) -> None:
+def _define_marks(canvas, geometry: Sheet, count: int) -> None:
+    """The crop marks of a full sheet, and of each side of a last sheet that is not full."""
     height = geometry.height
-    canvas.beginForm("crop-marks", 0, 0, geometry.width * MM, height * MM)
-    canvas.setStrokeColorCMYK(*REGISTRATION)
-    canvas.setLineWidth(MARK_WIDTH)
-    canvas.lines([(x1 * MM, (height - y1) * MM, x2 * MM, (height - y2) * MM)
-                  for x1, y1, x2, y2 in crop_marks(geometry)])
+    last = count % geometry.per_sheet
+    forms = {"crop-marks": crop_marks(geometry)}
+    if last:
+        forms.update({f"crop-marks-last-{side}": crop_marks(geometry, last, side) for side in ("front", "back")})
+    for name, marks in forms.items():
+        canvas.beginForm(name, 0, 0, geometry.width * MM, height * MM)
+        canvas.setStrokeColorCMYK(*REGISTRATION)
+        canvas.setLineWidth(MARK_WIDTH)
+        canvas.lines([(x1 * MM, (height - y1) * MM, x2 * MM, (height - y2) * MM) for x1, y1, x2, y2 in marks])
+        canvas.endForm()
+
+
+PROOF_MARK = "PROVA DI STAMPA · PROOF"
+PROOF_COLOUR = (0, 1, 0, 0)  # magenta: seen at once, never part of a card's design
+
+
+def _define_proof_mark(canvas) -> None:
+    """PROOF_MARK in outline across the card's diagonal, thin enough to leave the QR readable."""
+    canvas.beginForm("proof-mark", 0, 0, CARD_WIDTH * MM, CARD_HEIGHT * MM)
+    canvas.saveState()
+    canvas.setStrokeColorCMYK(*PROOF_COLOUR)
+    canvas.setLineWidth(0.4)
+    canvas.translate(CARD_WIDTH * MM / 2, CARD_HEIGHT * MM / 2)
+    canvas.rotate(math.degrees(math.atan2(CARD_HEIGHT, CARD_WIDTH)))
+    text = canvas.beginText()
+    text.setTextRenderMode(1)  # stroke only
+    text.setFont("DejaVuSans-Bold", 13)
+    text.setTextOrigin(-canvas.stringWidth(PROOF_MARK, "DejaVuSans-Bold", 13) / 2, -4.5)
+    text.textLine(PROOF_MARK)
+    canvas.drawText(text)
+    canvas.restoreState()
     canvas.endForm()
 
 

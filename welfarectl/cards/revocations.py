@@ -61,18 +61,25 @@ def build_revocation_list(network_id: str, revoked: Mapping[str, date], key: Sig
     return canonical_json({**unsigned, "signature": signature}) + b"\n"
 
 
-def publish_revocation_list(network, key: SigningKey, target: Path) -> int:
-    """Write the signed list of the network's revoked cards, issued on `network.as_of`, to
-    `target` atomically; returns how many cards it lists. Refuses a damaged registry."""
+def signed_revocation_list(network, key: SigningKey) -> tuple[bytes, int]:
+    """The signed list of the network's revoked cards, issued on `network.as_of`, and how many
+    cards it lists. Refuses a damaged registry."""
     if network.registry.problems:
         raise RegistryDamaged(network.registry.problems)
     revoked = network.registry.revoked()
+    return build_revocation_list(network.settings.id, revoked, key, network.as_of), len(revoked)
+
+
+def publish_revocation_list(network, key: SigningKey, target: Path) -> int:
+    """Write the signed list (`signed_revocation_list`) to `target` atomically; returns how many
+    cards it lists."""
     check_target(target)
+    data, count = signed_revocation_list(network, key)
     try:
-        write_bytes_atomic(target, build_revocation_list(network.settings.id, revoked, key, network.as_of))
+        write_bytes_atomic(target, data)
     except OSError as exc:
         raise BadTarget(f"cannot write {target}: {exc.strerror or exc}") from None
-    return len(revoked)
+    return count
 
 
 def read_revocation_list(data: bytes, public_keys: Mapping[str, Ed25519PublicKey],

@@ -16,7 +16,7 @@ import typer
 from . import console
 from .cards import cards_app, keys_app
 from .options import Format, FormatOption, LangOption
-from .runner import ReportingGroup, Run, load
+from .runner import ReportingGroup, Run, load, run_of
 
 app = typer.Typer(
     name="welfarectl",
@@ -32,6 +32,14 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(cards_app, name="cards")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from welfarectl import __version__
+
+        typer.echo(f"welfarectl {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
@@ -40,6 +48,8 @@ def _root(
         typer.Option("--directory", "-C", help="Run as if started in DIR (the network directory).",
                      file_okay=False, metavar="DIR"),
     ] = Path("."),
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True,
+                                          callback=_print_version)] = False,
 ) -> None:
     from welfarectl.base.clock import today
 
@@ -73,11 +83,15 @@ def validate(
 @app.command()
 def stats(ctx: typer.Context, *, format: FormatOption = Format.text, lang: LangOption = None) -> None:
     """Print the network's figures: organisations, companies, employees, services, workshops, survey."""
+    from welfarectl.base.errors import Refusal
     from welfarectl.base.problems import has_errors
     from welfarectl.network.stats import LABELS, compute_stats
 
     language = console.detect_lang(lang.value if lang else None)
     network, problems = load(ctx)
+    if has_errors(problems):  # figures of a network with errors would count what was dropped
+        raise Refusal(f"the network has errors ({console.summary(problems, 'en')}), so its figures would be wrong; "
+                      "run `welfarectl validate`")
     figures = compute_stats(network)
     if format is Format.json:
         console.print_json(figures)
@@ -85,9 +99,6 @@ def stats(ctx: typer.Context, *, format: FormatOption = Format.text, lang: LangO
         label = 1 if language == "it" else 0
         console.print_table([(LABELS[key][label], f"{value:,}".replace(",", ".") if language == "it" else f"{value:,}")
                              for key, value in figures.items()], ("", ""))
-    if has_errors(problems):
-        console.print_error(f"the network has errors ({console.summary(problems, 'en')}); run `welfarectl validate`")
-        raise typer.Exit(1)
 
 
 @app.command("problems")
@@ -125,10 +136,15 @@ def schema(kind: Annotated[FileKind, typer.Argument(help="Which catalogue file's
 
 
 @app.command()
-def init(directory: Annotated[Path, typer.Argument(help="Where to create the network (new or empty).")]) -> None:
+def init(
+    ctx: typer.Context,
+    directory: Annotated[Path | None, typer.Argument(
+        help="Where to create the network (new or empty; default: the -C directory, else here).")] = None,
+) -> None:
     """Create a new, minimal, valid network in DIRECTORY."""
     from welfarectl.network.skeleton import create_network
 
+    directory = directory or run_of(ctx).root
     create_network(directory)
     console.print_text(f"created a new network in {directory}; next: welfarectl -C {directory} validate")
 

@@ -133,7 +133,8 @@ def cards_replace(
 
     old, new = registry.replace_card(load_checked(ctx), number)
     console.print_text(f"card {format_card_number(old.number)} replaced by "
-                       f"{format_card_number(new.number)}; print it with `welfarectl cards print --only-new`")
+                       f"{format_card_number(new.number)}; print it with `welfarectl cards print --only-new`, and "
+                       "publish the revocation list again with `welfarectl cards revocations`")
 
 
 @cards_app.command("verify")
@@ -189,21 +190,27 @@ def cards_verify(
 def cards_revocations(
     ctx: typer.Context,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH",
-                                                   help="Where to write it (default output/cards/revocations.json).")] = None,
+                                                help="Where to write it (default output/cards/revocations.json; "
+                                                "- for standard output).")] = None,
     key_file: KeyFileOption = None,
     no_new_key: NoNewKeyOption = False,
 ) -> None:
     """Write the signed list of revoked cards that providers check cards against."""
     from welfarectl.base.output import check_target
-    from welfarectl.cards.revocations import publish_revocation_list
+    from welfarectl.cards.revocations import publish_revocation_list, signed_revocation_list
     from welfarectl.cards.verify import network_id
 
     network, _ = load_cards(ctx)
     target = output or network.root / "output" / "cards" / "revocations.json"
-    check_target(target)
+    to_stdout = str(target) == "-"
+    if not to_stdout:
+        check_target(target)
     key = _signing_key(network.root, network_id(network), key_file, no_new_key)
+    if to_stdout:
+        sys.stdout.buffer.write(signed_revocation_list(network, key)[0])
+        return
     count = publish_revocation_list(network, key, target)
-    console.print_text(f"{count:,} revoked cards, signed with key {key.key_id} -> {target}")
+    console.print_text(f"{count:,} revoked card{'s' if count != 1 else ''}, signed with key {key.key_id} -> {target}")
 
 
 @cards_app.command("print")
@@ -211,7 +218,8 @@ def cards_print(
     ctx: typer.Context,
     company: CompanyOption = None,
     only_new: Annotated[bool, typer.Option("--only-new", help="Only active cards never printed before.")] = False,
-    sheet: Annotated[Sheet, typer.Option("--sheet", help="a4 or sra3: cards imposed N-up with bleed and crop "
+    sheet: Annotated[Sheet, typer.Option("--sheet", case_sensitive=False,
+                                         help="a4 or sra3: cards imposed N-up with bleed and crop "
                                          "marks; single: one card a page, for desktop card printers.")] = Sheet.a4,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", metavar="PATH", help="The PDF to write (default output/cards/cards-SHEET[-COMPANY][-new].pdf); "
@@ -250,9 +258,13 @@ def _nothing_to_print(nothing) -> str:
             + ("; issue them first with `welfarectl cards issue`" if nothing.none_issued else ""))
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _printed(run) -> str:
-    said = (f"{run.cards:,} cards on {run.sheets:,} sheets -> {run.target} (manifest {run.manifest.name}, "
-            f"job ticket {run.ticket.name})")
+    said = (f"{_count(run.cards, 'card')} on {_count(run.sheets, 'sheet')} -> {run.target} "
+            f"(manifest {run.manifest.name}, job ticket {run.ticket.name})")
     if run.proof:
         said += ", a proof: not noted as printed"
     if run.skipped:

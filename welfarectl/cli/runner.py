@@ -1,7 +1,8 @@
 """What every command shares: the network directory and the day it works on, decided once per
 run, the loading of the network, and the one place where refusals become messages and exit codes.
 
-Exit codes: 0 done, 1 the data or the operation is refused (the message says why), 2 usage errors.
+Exit codes: 0 done, 1 the data or the operation is refused (the message says why), 2 usage errors,
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class ReportingGroup(TyperGroup):
         except Refusal as refusal:
             console.print_error(str(refusal))
             raise typer.Exit(refusal.exit_code) from None
+        except KeyboardInterrupt:  # files are written whole or not at all, so nothing is left half-written
+            console.print_error("interrupted; files are written whole or not at all, none was left half-written")
+            raise typer.Exit(130) from None
 
 
 def run_of(ctx: typer.Context) -> Run:

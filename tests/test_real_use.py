@@ -152,3 +152,15 @@ def test_ctrl_c_during_a_print_run_exits_130_in_one_line_and_writes_nothing(tmp_
     assert err.strip().splitlines()[-1].startswith("error: interrupted") and err.count("interrupted") == 1
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_refused_card_command_counts_problems_as_validate_does(net, env):
+    services = net / "catalogue" / "services.yaml"
+    services.write_text(services.read_text(encoding="utf-8").replace("macro_area: ", "macro_area: x", 1),
+                        encoding="utf-8")
+    checked = welfarectl(net, env, "validate").stdout.strip().splitlines()[-1]
+    assert checked.startswith("1 error, ") and "warning" in checked
+    refused = welfarectl(net, env, "cards", "issue")
+    assert refused.exit_code == 1
+    assert checked in refused.stdout and "warnings not listed" in refused.stdout
+    assert "warning[" not in refused.stdout

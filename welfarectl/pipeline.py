@@ -55,11 +55,11 @@ def load_cards(root: Path, *, as_of: date) -> tuple[Network, list[Problem]]:
 
 
 def checked(loaded: tuple[Network, list[Problem]]) -> Network:
-    """The network, or NetworkHasErrors with its errors: nothing is issued, printed or published
-    from a network that does not validate (warnings are fine)."""
+    """The network, or NetworkHasErrors with all its problems: nothing is issued, printed or
+    published from a network that does not validate (warnings are fine)."""
     network, problems = loaded
     if has_errors(problems):
-        raise NetworkHasErrors([p for p in problems if p.severity == "error"])
+        raise NetworkHasErrors(problems)
     return network
 
 

@@ -22,7 +22,8 @@ class UsageError(Refusal):
 
 
 class NetworkHasErrors(Refusal):
-    """The network does not validate, so nothing is issued, printed or published from it."""
+    """The network does not validate, so nothing is issued, printed or published from it.
+    `problems` are all the network's problems, warnings included, as `validate` counts them."""
 
     def __init__(self, problems: list) -> None:
         super().__init__("the network has errors: fix them first (`welfarectl validate` lists them)")

@@ -117,7 +117,8 @@ def problems_(
         close = closest(code, CATALOGUE)
         raise UsageError(f"no problem has the code '{code}'"
                          + (f"; did you mean {close}?" if close else "; `welfarectl problems` lists them"))
-    console.print_text(f"{kind.code} ({kind.severity}): {kind.title}\n\n{kind.description}")
+    console.print_text(f"{kind.code} ({kind.severity}): {kind.title}\n\n{kind.description}\n\n"
+                       f"message: {kind.message_en}\nmessaggio: {kind.message_it}")
 
 
 class FileKind(str, enum.Enum):

@@ -34,16 +34,24 @@ def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
-def print_problems(problems: list[Problem], lang: str) -> None:
+def print_problems(problems: list[Problem], lang: str, *, errors_only: bool = False) -> None:
+    """One line per problem, then the counts. With `errors_only` the warnings are not listed, but
+    still counted, so the summary reads as `validate`'s does."""
     from rich.text import Text
 
     out = _console()
     for p in problems:
+        if errors_only and p.severity != "error":
+            continue
         line = Text(f"{p.location}: ")
         line.append(f"{p.severity}[{p.code}]", style=_STYLE[p.severity])
         line.append(f": {p.message(lang)}")
         out.print(line)
-    out.print(summary(problems, lang), style="bold" if problems else "green")
+    said = summary(problems, lang)
+    if errors_only and any(p.severity == "warning" for p in problems):
+        said += " (warnings not listed: `welfarectl validate` lists them)" if lang != "it" else \
+            " (avvisi non elencati: li elenca `welfarectl validate`)"
+    out.print(said, style="bold" if problems else "green")
 
 
 def summary(problems: list[Problem], lang: str) -> str:

@@ -35,7 +35,7 @@ class ReportingGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except NetworkHasErrors as refusal:
-            console.print_problems(refusal.problems, console.detect_lang(None))
+            console.print_problems(refusal.problems, console.detect_lang(None), errors_only=True)
             console.print_error(str(refusal))
             raise typer.Exit(refusal.exit_code) from None
         except Refusal as refusal:

@@ -59,17 +59,18 @@ def test_an_empty_required_cell_is_missing_value_with_the_column_label(tmp_path)
                         ("missing-value", "members/acme.xlsx:Dipendenti!A3", {"column": "Cognome"})]
 
 
-@pytest.mark.parametrize("written, value, reason", [
-    ("RSSMRA85T10A562", "RSSMRA85T10A562", "wrong length: 16 characters expected"),
-    ("RSSMRA85T10A562X", "RSSMRA85T10A562X", "wrong check character"),
-    ("RSSMRA85T10A5!2S", "RSSMRA85T10A5!2S", "invalid characters"),
-    ("rss.mra.85t10.a562x", "RSSMRA85T10A562X", "wrong check character"),
+@pytest.mark.parametrize("written, value, reason, reason_it", [
+    ("RSSMRA85T10A562", "RSSMRA85T10A562", "wrong length: 16 characters expected", "lunghezza sbagliata: sono attesi 16 caratteri"),
+    ("RSSMRA85T10A562X", "RSSMRA85T10A562X", "wrong check character", "carattere di controllo sbagliato"),
+    ("RSSMRA85T10A5!2S", "RSSMRA85T10A5!2S", "invalid characters", "caratteri non ammessi"),
+    ("rss.mra.85t10.a562x", "RSSMRA85T10A562X", "wrong check character", "carattere di controllo sbagliato"),
 ])
-def test_an_invalid_codice_fiscale_is_reported_with_the_reason(tmp_path, written, value, reason):
+def test_an_invalid_codice_fiscale_is_reported_with_the_reason(tmp_path, written, value, reason, reason_it):
     root = network(tmp_path, [["Rossi", "Mario", written, date(2020, 1, 2)]])
     employees, problems = found(root)
     assert employees == []
-    assert problems == [("invalid-codice-fiscale", "members/acme.xlsx:Dipendenti!C2", {"value": value, "reason": reason})]
+    assert problems == [("invalid-codice-fiscale", "members/acme.xlsx:Dipendenti!C2",
+                         {"value": value, "reason": reason, "reason_it": reason_it})]
 
 
 def test_omocodia_variants_are_valid(tmp_path):
@@ -110,7 +111,8 @@ def test_every_problem_of_a_row_is_reported_once_and_the_row_gives_no_employee(t
     assert [e.surname for e in employees] == ["Verdi"]
     assert problems == [
         ("missing-value", "members/acme.xlsx:Dipendenti!A2", {"column": "Cognome"}),
-        ("invalid-codice-fiscale", "members/acme.xlsx:Dipendenti!C2", {"value": "XYZ", "reason": "wrong length: 16 characters expected"}),
+        ("invalid-codice-fiscale", "members/acme.xlsx:Dipendenti!C2", {"value": "XYZ", "reason": "wrong length: 16 characters expected",
+                                                                       "reason_it": "lunghezza sbagliata: sono attesi 16 caratteri"}),
         ("invalid-date", "members/acme.xlsx:Dipendenti!D2", {"column": "Data assunzione", "value": "31/02/2020"}),
     ]  # no missing-value for the unreadable hire date, no date-order against it
 

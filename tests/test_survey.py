@@ -63,17 +63,25 @@ def test_bad_values_are_reported_at_their_cells(tmp_path):
     assert responses == []
     where = "members/survey.xlsx:Risposte!"
     assert problems == [
-        ("invalid-choice", where + "B2", {"field": "Settore ATECO", "value": "Z", "allowed": "A-U (ATECO sections)"}),
+        ("invalid-choice", where + "B2", {"field": "Settore ATECO", "value": "Z", "allowed": "A-U (ATECO sections)",
+                                          "allowed_it": "A-U (sezioni ATECO)"}),
         ("invalid-choice", where + "C2", {"field": "Fascia d'età", "value": "25-35",
-                                          "allowed": "18-29, 30-39, 40-49, 50-59, 60+"}),
-        ("invalid-value", where + "D2", {"field": "Figli", "detail": "'1.5' is not a whole number, 0 or more"}),
-        ("invalid-value", where + "E2", {"field": "Familiari non autosufficienti", "detail": "'forse' is not a yes/no (Sì/No)"}),
-        ("invalid-value", where + "F2", {"field": "Bisogno: Risparmio", "detail": "'6' is not a whole number from 1 to 5"}),
-        ("invalid-value", where + "G2", {"field": "Bisogno: Tempo", "detail": "'tre' is not a number"}),
-        ("invalid-value", where + "H2", {"field": "Bisogno: Cura della persona", "detail": "'0' is not a whole number from 1 to 5"}),
+                                          "allowed": "18-29, 30-39, 40-49, 50-59, 60+", "allowed_it": "18-29, 30-39, 40-49, 50-59, 60+"}),
+        ("invalid-value", where + "D2", {"field": "Figli", "detail": "'1.5' is not a whole number, 0 or more",
+                                         "detail_it": "'1.5' non è un numero intero maggiore o uguale a 0"}),
+        ("invalid-value", where + "E2", {"field": "Familiari non autosufficienti", "detail": "'forse' is not a yes/no (Sì/No)",
+                                         "detail_it": "'forse' non è un sì/no (Sì/No)"}),
+        ("invalid-value", where + "F2", {"field": "Bisogno: Risparmio", "detail": "'6' is not a whole number from 1 to 5",
+                                         "detail_it": "'6' non è un numero intero da 1 a 5"}),
+        ("invalid-value", where + "G2", {"field": "Bisogno: Tempo", "detail": "'tre' is not a number",
+                                         "detail_it": "'tre' non è un numero"}),
+        ("invalid-value", where + "H2", {"field": "Bisogno: Cura della persona", "detail": "'0' is not a whole number from 1 to 5",
+                                         "detail_it": "'0' non è un numero intero da 1 a 5"}),
         ("missing-value", where + "A3", {"column": "Impresa"}),
-        ("invalid-value", where + "D3", {"field": "Figli", "detail": "'-1' is not a whole number, 0 or more"}),
-        ("invalid-value", where + "F3", {"field": "Bisogno: Risparmio", "detail": "'2.5' is not a whole number from 1 to 5"}),
+        ("invalid-value", where + "D3", {"field": "Figli", "detail": "'-1' is not a whole number, 0 or more",
+                                         "detail_it": "'-1' non è un numero intero maggiore o uguale a 0"}),
+        ("invalid-value", where + "F3", {"field": "Bisogno: Risparmio", "detail": "'2.5' is not a whole number from 1 to 5",
+                                         "detail_it": "'2.5' non è un numero intero da 1 a 5"}),
     ]
 
 

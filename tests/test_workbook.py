@@ -174,7 +174,8 @@ def test_number_columns_accept_numbers_and_numeric_text(tmp_path):
     path = write_workbook(tmp_path / "x.xlsx", [["Nome", "Figli"], ["a", 2], ["b", "3"], ["c", "1,5"], ["d", "due"]])
     [table], problems = read(path, columns)
     assert [row.values.get("n") for row in table.rows] == [2, 3, 1.5, None]
-    assert problems == [("invalid-value", "members/x.xlsx:Dipendenti!B5", {"field": "Figli", "detail": "'due' is not a number"})]
+    assert problems == [("invalid-value", "members/x.xlsx:Dipendenti!B5", {"field": "Figli", "detail": "'due' is not a number",
+                                                                           "detail_it": "'due' non è un numero"})]
 
 
 # --- 5. blank rows ------------------------------------------------------------------------------
@@ -276,22 +277,24 @@ def good(tmp_path: Path, name="good.xlsx") -> Path:
     return write_workbook(tmp_path / name, [HEADER, PERSON])
 
 
-@pytest.mark.parametrize("make, reason", [
+@pytest.mark.parametrize("make, reason, reason_it", [
     (lambda p: p.write_text("Cognome;Nome;CF\nRossi;Mario;RSSMRA85T10A562S\n"),
-     "not a zip file (perhaps a CSV or text file renamed .xlsx)"),
+     "not a zip file (perhaps a CSV or text file renamed .xlsx)", "non è un file zip (forse un file CSV o di testo rinominato .xlsx)"),
     (lambda p: p.write_text("<!DOCTYPE html><html><body>Login</body></html>"),
-     "not a zip file but a web page (HTML) renamed .xlsx"),
-    (lambda p: p.write_bytes(b""), "the file is empty"),
-    (lambda p: truncate(good(p.parent, "acme.xlsx")), "the file is truncated or damaged (incomplete zip archive)"),
-    (write_old_xls, "an old .xls file: save it as .xlsx"),
-    (write_password_protected, "password-protected: save it again without a password"),
+     "not a zip file but a web page (HTML) renamed .xlsx", "non è un file zip ma una pagina web (HTML) rinominata .xlsx"),
+    (lambda p: p.write_bytes(b""), "the file is empty", "il file è vuoto"),
+    (lambda p: truncate(good(p.parent, "acme.xlsx")), "the file is truncated or damaged (incomplete zip archive)",
+     "il file è troncato o danneggiato (archivio zip incompleto)"),
+    (write_old_xls, "an old .xls file: save it as .xlsx", "un vecchio file .xls: salvalo come .xlsx"),
+    (write_password_protected, "password-protected: save it again without a password",
+     "protetto da password: salvalo di nuovo senza password"),
 ])
-def test_files_that_are_not_xlsx_give_one_problem_with_the_reason(tmp_path, make, reason):
+def test_files_that_are_not_xlsx_give_one_problem_with_the_reason(tmp_path, make, reason, reason_it):
     path = tmp_path / "acme.xlsx"
     make(path)
     tables, problems = read(path)
     assert tables == []
-    assert problems == [("unreadable-workbook", "members/acme.xlsx", {"reason": reason})]
+    assert problems == [("unreadable-workbook", "members/acme.xlsx", {"reason": reason, "reason_it": reason_it})]
 
 
 def test_a_zip_without_a_workbook_is_unreadable(tmp_path):
@@ -299,7 +302,8 @@ def test_a_zip_without_a_workbook_is_unreadable(tmp_path):
         archive.writestr("dipendenti.csv", "Cognome;Nome\n")
     _, problems = read(tmp_path / "acme.xlsx")
     assert problems == [("unreadable-workbook", "members/acme.xlsx",
-                         {"reason": "a zip file without xl/workbook.xml, not an Excel workbook"})]
+                         {"reason": "a zip file without xl/workbook.xml, not an Excel workbook",
+                          "reason_it": "un archivio zip senza xl/workbook.xml, non una cartella di lavoro Excel"})]
 
 
 def test_a_damaged_sheet_is_unreadable_not_a_traceback(tmp_path):
@@ -334,14 +338,15 @@ def test_a_zip_bomb_is_refused_quickly_in_bounded_memory(bomb):
     assert elapsed < 2
     assert peak < 20 * 2**20
     assert tables == []
-    assert problems == [("workbook-too-large", "members/acme.xlsx", {"size": "300 MB", "limit": "256 MB"})]
+    assert problems == [("workbook-too-large", "members/acme.xlsx", {"size": "300 MB", "limit": "256 MB", "limit_it": "256 MB"})]
 
 
 def test_a_highly_compressed_member_is_refused_even_under_the_total_limit(tmp_path):
     path = write_zip_bomb(tmp_path / "acme.xlsx", megabytes=30)
     _, problems = read(path)
     assert problems == [("workbook-too-large", "members/acme.xlsx",
-                         {"size": "30 MB", "limit": "20 MB, compressed over 200:1"})]
+                         {"size": "30 MB", "limit": "20 MB, compressed over 200:1",
+                          "limit_it": "20 MB, compresso oltre 200:1"})]
 
 
 # --- 11. XML is parsed safely --------------------------------------------------------------------

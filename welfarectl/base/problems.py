@@ -8,6 +8,7 @@ parameters its message template needs. One function, `Location.__str__`, formats
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -97,6 +98,7 @@ def problem(code: str, location: Location, **params: object) -> Problem:
     """Make a problem; an unknown code or a missing parameter is a bug, so it raises."""
     kind = CATALOGUE[code]
     kind.message_en.format(**params)
+    kind.message_it.format(**params)
     return Problem(code, location, tuple(params.items()))
 
 
@@ -112,6 +114,25 @@ def suggestion(name: str, candidates: Iterable[str]) -> dict[str, str]:
     if close is None:
         return {"suggestion": "", "suggestion_it": ""}
     return {"suggestion": f" (did you mean '{close}'?)", "suggestion_it": f" (forse '{close}'?)"}
+
+
+_OS_ERRORS_IT = {
+    errno.EACCES: "permesso negato",
+    errno.EPERM: "operazione non permessa",
+    errno.EISDIR: "è una cartella, non un file",
+    errno.ENOENT: "il file non esiste",
+    errno.ENOTDIR: "una parte del percorso non è una cartella",
+    errno.ELOOP: "troppi collegamenti simbolici",
+    errno.EIO: "errore di lettura del disco",
+    errno.ENAMETOOLONG: "nome del file troppo lungo",
+}
+
+
+def os_reason(error: OSError) -> dict[str, str]:
+    """The `reason` and `reason_it` parameters of a problem for a file the system will not read:
+    the system's words (in English), and the same in Italian for the common causes."""
+    reason = error.strerror or str(error)
+    return {"reason": reason, "reason_it": _OS_ERRORS_IT.get(error.errno or 0, f"errore del sistema: «{reason}»")}
 
 
 def count_by_severity(problems: list[Problem]) -> dict[str, int]:
@@ -143,7 +164,7 @@ _define("file-unreadable", "error", "File cannot be read",
         "The operating system refused to read the file (permissions, a directory in its place, "
         "a broken link). Check the file itself.",
         "cannot read the file: {reason}",
-        "impossibile leggere il file: {reason}")
+        "impossibile leggere il file: {reason_it}")
 # --- YAML --------------------------------------------------------------------------------------
 _define("yaml-encoding", "error", "File is not UTF-8",
         "Catalogue files must be saved as UTF-8 text. Re-save the file as UTF-8 in your editor; "
@@ -158,7 +179,7 @@ _define("yaml-syntax", "error", "YAML syntax error",
         "The file is not valid YAML. Common causes: tabs used for indentation (use spaces), a "
         "missing colon, unbalanced quotes or brackets, wrong indentation.",
         "YAML syntax error: {detail}",
-        "errore di sintassi YAML: {detail}")
+        "errore di sintassi YAML: {detail_it}")
 _define("yaml-tab", "error", "Tab used for indentation",
         "YAML does not allow tab characters for indentation. Replace the tab with spaces.",
         "a tab character is used for indentation; use spaces",
@@ -187,11 +208,11 @@ _define("wrong-type", "error", "Value of the wrong type",
 _define("invalid-value", "error", "Invalid value",
         "The value has the right type but breaks the field's rule (a pattern, a range, a length).",
         "{field}: {detail}",
-        "{field}: {detail}")
+        "{field}: {detail_it}")
 _define("invalid-choice", "error", "Value not among the allowed choices",
         "The field takes one of a fixed list of values; the message lists them.",
         "{field}: '{value}' is not one of {allowed}",
-        "{field}: '{value}' non è tra i valori ammessi {allowed}")
+        "{field}: '{value}' non è tra i valori ammessi {allowed_it}")
 _define("missing-field", "error", "Required field missing",
         "A required field is absent. docs/formats.md lists every field and whether it is required.",
         "required field '{field}' is missing",
@@ -207,12 +228,12 @@ _define("unreadable-workbook", "error", "Not a readable Excel workbook",
         "truncated download, or a password-protected file. Open it in Excel or LibreOffice and "
         "save it as 'Excel Workbook (.xlsx)' without a password.",
         "not a readable .xlsx workbook: {reason}",
-        "non è una cartella di lavoro .xlsx leggibile: {reason}")
+        "non è una cartella di lavoro .xlsx leggibile: {reason_it}")
 _define("workbook-too-large", "error", "Workbook too large or compressed suspiciously",
         "The workbook would expand to more data than any employee list needs (a 'zip bomb' or a "
         "corrupt file), so it is refused before it is read.",
         "refused: the workbook expands to {size} (limit {limit})",
-        "rifiutato: la cartella di lavoro si espande a {size} (limite {limit})")
+        "rifiutato: la cartella di lavoro si espande a {size} (limite {limit_it})")
 _define("header-not-found", "error", "No header row found",
         "No sheet has a row with the columns welfarectl needs. The header row may be below title "
         "rows; it needs at least surname, given name and codice fiscale columns "
@@ -262,11 +283,11 @@ _define("invalid-codice-fiscale", "error", "Invalid codice fiscale",
         "The codice fiscale has the wrong length, characters or check character. Copy it again from "
         "the tessera sanitaria.",
         "'{value}' is not a valid codice fiscale ({reason})",
-        "'{value}' non è un codice fiscale valido ({reason})")
+        "'{value}' non è un codice fiscale valido ({reason_it})")
 _define("invalid-partita-iva", "error", "Invalid partita IVA",
         "A partita IVA has 11 digits, the last a check digit; this one fails the check.",
         "'{value}' is not a valid partita IVA ({reason})",
-        "'{value}' non è una partita IVA valida ({reason})")
+        "'{value}' non è una partita IVA valida ({reason_it})")
 _define("duplicate-codice-fiscale", "error", "Same person listed twice",
         "The same codice fiscale appears in two rows, in one workbook or in two companies'. A person "
         "holds one card: remove the duplicate row.",
@@ -286,12 +307,12 @@ _define("missing-workbook", "warning", "Member company without a workbook",
 _define("duplicate-id", "error", "Duplicate id",
         "Ids identify records across files and must be unique within their kind.",
         "{kind} id '{id}' is already used at {other}",
-        "l'identificativo {kind} '{id}' è già usato in {other}")
+        "l'identificativo '{id}' è già usato tra {kind_it} in {other}")
 _define("unknown-reference", "error", "Reference to an unknown record",
         "A field names a record that does not exist. Check the spelling against the ids in the "
         "referenced file.",
         "{field}: no {kind} has the id '{id}'{suggestion}",
-        "{field}: nessun {kind} ha l'identificativo '{id}'{suggestion_it}")
+        "{field}: nessuna voce tra {kind_it} ha l'identificativo '{id}'{suggestion_it}")
 _define("missing-role", "error", "Organisation lacks the needed role",
         "The referenced organisation exists but does not have the role this field requires "
         "(for instance a service's provider must have the provider role).",
@@ -362,7 +383,7 @@ _define("layout-outside-safe-area", "error", "Layout element too close to the ed
         "Text and the QR code must stay at least 3 mm inside the card's trim, or the cutter may "
         "clip them; only backgrounds may reach the edge (and then print into the bleed).",
         "{element} reaches {distance} mm from the trim; text and QR need at least {minimum} mm",
-        "{element} arriva a {distance} mm dal taglio; testi e QR richiedono almeno {minimum} mm")
+        "{element_it} arriva a {distance} mm dal taglio; testi e QR richiedono almeno {minimum} mm")
 _define("qr-too-small", "error", "QR code too small to scan",
         "Each module of the printed QR code must be at least 0.4 mm, or phones and counter "
         "scanners fail on it. Make the QR element larger.",
@@ -378,12 +399,12 @@ _define("layout-overlap", "warning", "Layout elements overlap",
         "Two elements that carry content (texts, lists, the QR code) overlap on the card, so one would "
         "print over the other. Rectangles are backgrounds and may lie under anything.",
         "{element} overlaps {other} (line {other_line})",
-        "{element} si sovrappone a {other} (riga {other_line})")
+        "{element_it} si sovrappone a un altro elemento, {other_it} (riga {other_line})")
 _define("text-does-not-fit", "warning", "Text too long for its box",
         "A layout text does not fit its box even at its min_size on max_lines lines; it will be printed "
         "smaller than min_size. Shorten the text, enlarge the box, or allow more lines.",
         "{element} fits only at {size} pt, below its min_size {min_size} pt",
-        "{element} entra solo a {size} pt, sotto il suo min_size di {min_size} pt")
+        "{element_it} entra solo a {size} pt, sotto il suo min_size di {min_size} pt")
 _define("registry-lines-missing", "error", "Lines missing at the end of the card registry",
         "members/cards.head records how many lines the card registry had and the hash of its last "
         "line when welfarectl last wrote it. The registry is now shorter, or its last line differs: "

@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from welfarectl.base.errors import Refusal
 from welfarectl.base.output import write_bytes_atomic
-from welfarectl.base.problems import Location, Problem, problem
+from welfarectl.base.problems import Location, Problem, os_reason, problem
 
 ENV_VAR = "WELFARECTL_SIGNING_KEY"
 PUBLIC_KEY_DIR = "catalogue/keys"
@@ -139,7 +139,7 @@ def _read_public_key(path: Path) -> tuple[Ed25519PublicKey | None, str, str]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return None, f"cannot read the file: {error.strerror}", f"impossibile leggere il file: {error.strerror}"
+        return None, f"cannot read the file: {error.strerror}", f"impossibile leggere il file: {os_reason(error)['reason_it']}"
     try:
         public_key = serialization.load_pem_public_key(data)
     except (ValueError, UnsupportedAlgorithm):

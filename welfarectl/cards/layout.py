@@ -201,7 +201,8 @@ def check_placeholders(element: Element, doc: Document, path: tuple) -> list[Pro
     try:
         parsed = list(string.Formatter().parse(element.text))
     except ValueError as exc:
-        return [problem("invalid-value", where, field="text", detail=f"{exc}; write {{{{ or }}}} for a brace")]
+        return [problem("invalid-value", where, field="text", detail=f"{exc}; write {{{{ or }}}} for a brace",
+                        detail_it="una parentesi graffa è senza la sua compagna; scrivi {{ o }} per stampare una graffa")]
     found = []
     for _, name, spec, conversion in parsed:
         if name is None:
@@ -221,7 +222,7 @@ def check_safe_area(element: Element, doc: Document, path: tuple) -> list[Proble
     distance = min(x, y, CARD_WIDTH - x - width, CARD_HEIGHT - y - height)
     if distance >= SAFE_MARGIN - 1e-9:
         return []
-    return [problem("layout-outside-safe-area", doc.locate(path), element=describe(element),
+    return [problem("layout-outside-safe-area", doc.locate(path), element=describe(element), element_it=describe_it(element),
                     distance=f"{max(distance, 0):.2f}", minimum=f"{SAFE_MARGIN:g}")]
 
 
@@ -267,7 +268,7 @@ def check_static_text_fits(element: Element, doc: Document, path: tuple) -> list
     floor = element.size if element.min_size is None else min(element.min_size, element.size)
     if fitted.size >= floor:
         return []
-    return [problem("text-does-not-fit", doc.locate((*path, "text")), element=describe(element),
+    return [problem("text-does-not-fit", doc.locate((*path, "text")), element=describe(element), element_it=describe_it(element),
                     size=f"{fitted.size:g}", min_size=f"{floor:g}")]
 
 
@@ -285,6 +286,7 @@ def check_overlaps(elements: list[Element], places: list[Location]) -> list[Prob
             ex, ey, ew, eh = box(earlier)
             if min(x + w, ex + ew) - max(x, ex) > 1e-6 and min(y + h, ey + eh) - max(y, ey) > 1e-6:
                 found.append(problem("layout-overlap", where, element=describe(later), other=describe(earlier),
+                                     element_it=describe_it(later), other_it=describe_it(earlier),
                                      other_line=earlier_where.line))
     return found
 
@@ -303,6 +305,16 @@ def describe(element: Element) -> str:
     if isinstance(element, ListElement):
         return f"the list of {element.items}"
     return "the QR code" if isinstance(element, QrElement) else "the rectangle"
+
+
+def describe_it(element: Element) -> str:
+    """`describe` in Italian."""
+    if isinstance(element, TextElement):
+        shown = element.text if len(element.text) <= 32 else element.text[:31] + "…"
+        return f"il testo '{shown}'"
+    if isinstance(element, ListElement):
+        return f"l'elenco {element.items}"
+    return "il codice QR" if isinstance(element, QrElement) else "il rettangolo"
 
 
 # --- fields ------------------------------------------------------------------------------------

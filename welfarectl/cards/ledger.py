@@ -218,11 +218,25 @@ def _decode(raw: bytes) -> dict:
     except UnicodeDecodeError:
         raise BrokenRule("not UTF-8 text", "non è testo UTF-8") from None
     except json.JSONDecodeError as exc:
+        italian = _JSON_ERRORS_IT.get(exc.msg, f"«{exc.msg}»")
         raise BrokenRule(f"not JSON ({exc.msg}, column {exc.colno})",
-                   f"non è JSON ({exc.msg}, colonna {exc.colno})") from None
+                   f"non è JSON ({italian}, colonna {exc.colno})") from None
     if not isinstance(value, dict):
         raise BrokenRule("not a JSON object", "non è un oggetto JSON")
     return value
+
+
+_JSON_ERRORS_IT = {  # the json module's messages, in Italian
+    "Expecting value": "atteso un valore",
+    "Expecting property name enclosed in double quotes": "atteso un nome di chiave tra virgolette doppie",
+    "Expecting ',' delimiter": "attesa una ','",
+    "Expecting ':' delimiter": "attesi i ':'",
+    "Unterminated string starting at": "testo non chiuso",
+    "Invalid control character at": "carattere di controllo non ammesso",
+    "Invalid \\escape": "sequenza di escape non valida",
+    "Invalid \\uXXXX escape": "sequenza \\uXXXX non valida",
+    "Extra data": "altri dati dopo l'oggetto JSON",
+}
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:

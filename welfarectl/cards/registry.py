@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from welfarectl.base import output
-from welfarectl.base.problems import Location, Problem, problem
+from welfarectl.base.problems import Location, Problem, os_reason, problem
 
 from .ledger import REASONS, REGISTRY_FILE, Card, Registry, RegistryError, feed_line, parse_registry
 from .number import explain_card_number, format_card_number, new_card_number, normalise_card_number
@@ -73,7 +73,7 @@ def read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
         return registry, registry.problems
     except OSError as exc:
         registry = Registry()
-        registry.problems = [problem("file-unreadable", Location(REGISTRY_FILE), reason=exc.strerror or str(exc))]
+        registry.problems = [problem("file-unreadable", Location(REGISTRY_FILE), **os_reason(exc))]
         return registry, registry.problems
     registry, problems = parse_registry(data)
     registry.stamp = stamp
@@ -96,7 +96,7 @@ def _check_head(network_dir: Path, data: bytes, found: int) -> list[Problem]:
     except FileNotFoundError:
         return []
     except OSError as exc:
-        return [problem("file-unreadable", Location(HEAD_FILE), reason=exc.strerror or str(exc))]
+        return [problem("file-unreadable", Location(HEAD_FILE), **os_reason(exc))]
     try:
         head = json.loads(raw)
         expected, last = head["lines"], head["last"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
@@ -21,6 +22,21 @@ from .network import Network
 
 def _stdnum_reason(exc: StdnumError) -> str:
     return str(exc.message).rstrip(".").lower() if getattr(exc, "message", None) else "invalid"
+
+
+def _stdnum_reasons(exc: StdnumError) -> dict[str, str]:
+    """The `reason` (stdnum's words) and `reason_it` parameters of an invalid tax identifier."""
+    italian = ("lunghezza sbagliata" if isinstance(exc, InvalidLength)
+               else "caratteri non ammessi" if isinstance(exc, InvalidFormat)
+               else "carattere di controllo sbagliato" if isinstance(exc, InvalidChecksum)
+               else "una parte del codice non è valida" if isinstance(exc, InvalidComponent)
+               else "non valido")
+    return {"reason": _stdnum_reason(exc), "reason_it": italian}
+
+
+# How the Italian messages name each kind of record, as a group ("tra le organizzazioni").
+_KINDS_IT = {"organisation": "le organizzazioni", "service": "i servizi", "workshop": "i workshop",
+             "macro-area": "le macro-aree"}
 
 
 def check_duplicate_ids(net: Network) -> Iterator[Problem]:
@@ -36,7 +52,8 @@ def check_duplicate_ids(net: Network) -> Iterator[Problem]:
         for record in records:
             where = net.where(record, "id") if kind != "macro-area" else _area_location(net, record)
             if record.id in first:
-                yield problem("duplicate-id", where, kind=kind, id=record.id, other=str(first[record.id]))
+                yield problem("duplicate-id", where, kind=kind, kind_it=_KINDS_IT[kind], id=record.id,
+                              other=str(first[record.id]))
             else:
                 first[record.id] = where
 
@@ -56,13 +73,13 @@ def check_tax_identifiers(net: Network) -> Iterator[Problem]:
                 iva.validate(org.partita_iva)
             except StdnumError as exc:
                 yield problem("invalid-partita-iva", net.where(org, "partita_iva"),
-                              value=org.partita_iva, reason=_stdnum_reason(exc))
+                              value=org.partita_iva, **_stdnum_reasons(exc))
         if org.codice_fiscale is not None:
             try:
                 codicefiscale.validate(org.codice_fiscale)
             except StdnumError as exc:
                 yield problem("invalid-codice-fiscale", net.where(org, "codice_fiscale"),
-                              value=org.codice_fiscale, reason=_stdnum_reason(exc))
+                              value=org.codice_fiscale, **_stdnum_reasons(exc))
 
 
 def check_network_roles(net: Network) -> Iterator[Problem]:
@@ -80,7 +97,7 @@ def _check_org_ref(net: Network, record: object, path: tuple, org_id: str, role:
     field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
     org = net.organisations_by_id.get(org_id)
     if org is None:
-        yield problem("unknown-reference", where, field=field, kind="organisation", id=org_id,
+        yield problem("unknown-reference", where, field=field, kind="organisation", kind_it=_KINDS_IT["organisation"], id=org_id,
                       **suggestion(org_id, net.organisations_by_id))
     elif role is not None and not org.has_role(role):
         yield problem("missing-role", where, field=field, id=org_id, role=role)
@@ -100,7 +117,8 @@ def check_service_macro_areas(net: Network) -> Iterator[Problem]:
     for service in net.services:
         if service.macro_area not in areas:
             yield problem("unknown-reference", net.where(service, "macro_area"), field="macro_area",
-                          kind="macro-area", id=service.macro_area, **suggestion(service.macro_area, areas))
+                          kind="macro-area", kind_it=_KINDS_IT["macro-area"], id=service.macro_area,
+                          **suggestion(service.macro_area, areas))
 
 
 def check_service_open_to(net: Network) -> Iterator[Problem]:

@@ -127,7 +127,7 @@ def _read_employee(table: Table, row: Row, company: str, first_seen: dict[str, t
         reason = explain_invalid_codice_fiscale(code)
         if reason:
             problems.append(problem("invalid-codice-fiscale", table.location(row, "codice_fiscale"),
-                                    value=code, reason=reason))
+                                    value=code, reason=reason, reason_it=_REASONS_IT[reason]))
         else:
             here = (table, row.number)  # a Location only when needed: most codes are seen once
             first = first_seen.setdefault(code, here)
@@ -148,6 +148,16 @@ def _read_employee(table: Table, row: Row, company: str, first_seen: dict[str, t
 def normalise_codice_fiscale(text: str) -> str:
     """Upper case, without spaces, NBSPs and dots (as copied from documents)."""
     return text.upper().replace(" ", "").replace("\xa0", "").replace(".", "")
+
+
+_REASONS_IT = {  # explain_invalid_codice_fiscale's reasons, in Italian
+    "wrong length: 16 characters expected": "lunghezza sbagliata: sono attesi 16 caratteri",
+    "invalid characters": "caratteri non ammessi",
+    "wrong check character": "carattere di controllo sbagliato",
+    "invalid birth date": "data di nascita non valida",
+    "wrong check digit": "cifra di controllo sbagliata",
+    "not a codice fiscale": "non è un codice fiscale",
+}
 
 
 def explain_invalid_codice_fiscale(code: str) -> str | None:

@@ -99,22 +99,25 @@ def _read_response(table: Table, row: Row, needs: Sequence[Column], problems: li
         sector = read_sector(values["sector"])  # type: ignore[arg-type]
         if sector is None:
             report("invalid-choice", "sector", field=_LABELS["sector"], value=values["sector"],
-                   allowed=f"{min(ATECO_SECTIONS)}-{max(ATECO_SECTIONS)} (ATECO sections)")
+                   allowed=f"{min(ATECO_SECTIONS)}-{max(ATECO_SECTIONS)} (ATECO sections)",
+                   allowed_it=f"{min(ATECO_SECTIONS)}-{max(ATECO_SECTIONS)} (sezioni ATECO)")
     if "age_band" in values:
         age_band = read_age_band(values["age_band"])  # type: ignore[arg-type]
         if age_band is None:
             report("invalid-choice", "age_band", field=_LABELS["age_band"], value=values["age_band"],
-                   allowed=", ".join(AGE_BANDS))
+                   allowed=", ".join(AGE_BANDS), allowed_it=", ".join(AGE_BANDS))
     if "children" in values:
         children = values["children"]
         if not isinstance(children, int) or children < 0:
             report("invalid-value", "children", field=_LABELS["children"],
-                   detail=f"'{children}' is not a whole number, 0 or more")
+                   detail=f"'{children}' is not a whole number, 0 or more",
+                   detail_it=f"'{children}' non è un numero intero maggiore o uguale a 0")
     if "dependent_relatives" in values:
         relatives = read_yes_no(values["dependent_relatives"])  # type: ignore[arg-type]
         if relatives is None:
             report("invalid-value", "dependent_relatives", field=_LABELS["dependent_relatives"],
-                   detail=f"'{values['dependent_relatives']}' is not a yes/no (Sì/No)")
+                   detail=f"'{values['dependent_relatives']}' is not a yes/no (Sì/No)",
+                   detail_it=f"'{values['dependent_relatives']}' non è un sì/no (Sì/No)")
     scores: dict[str, int] = {}
     for column in needs:
         score = values.get(column.field)
@@ -124,7 +127,8 @@ def _read_response(table: Table, row: Row, needs: Sequence[Column], problems: li
             scores[column.field.removeprefix("need:")] = score
         else:
             report("invalid-value", column.field, field=column.label,
-                   detail=f"'{score}' is not a whole number from 1 to 5")
+                   detail=f"'{score}' is not a whole number from 1 to 5",
+                   detail_it=f"'{score}' non è un numero intero da 1 a 5")
     if row.invalid or len(problems) > count:
         return None
     used = re.split(r"[,;\n]", values.get("services_used", ""))  # type: ignore[arg-type]

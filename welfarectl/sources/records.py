@@ -8,6 +8,7 @@ number or boolean written where text is expected is read as the text written (`0
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Annotated
@@ -75,9 +76,27 @@ _EXPECTED = {
     "model_type": ("a mapping of keys and values", "una mappa di chiavi e valori"),
     "model_attributes_type": ("a mapping of keys and values", "una mappa di chiavi e valori"),
 }
-_PATTERNS = {
-    Id.__metadata__[0].pattern: "an id is lower-case letters and digits joined by hyphens, e.g. 'coop-sociale-aurora'",
+_PATTERNS = {  # pattern -> what the value should look like, in English and Italian
+    Id.__metadata__[0].pattern: ("an id is lower-case letters and digits joined by hyphens, e.g. 'coop-sociale-aurora'",
+                                 "un identificativo è fatto di lettere minuscole e cifre unite da trattini, "
+                                 "per esempio 'coop-sociale-aurora'"),
 }
+# pydantic's constraint errors (its message stays the English one), in Italian from their context
+_CONSTRAINTS_IT = {
+    "greater_than": "deve essere maggiore di {gt}",
+    "greater_than_equal": "deve essere maggiore o uguale a {ge}",
+    "less_than": "deve essere minore di {lt}",
+    "less_than_equal": "deve essere minore o uguale a {le}",
+    "string_too_short": "deve avere almeno {min_length} caratteri",
+    "string_too_long": "deve avere al massimo {max_length} caratteri",
+    "too_short": "deve avere almeno {min_length} elementi",
+    "too_long": "deve avere al massimo {max_length} elementi",
+    "finite_number": "deve essere un numero finito",
+}
+# The rules the models check themselves (model validators), in Italian
+_RULES_IT = [
+    (re.compile(r"a (\S+) benefit needs '(\w+)'\Z"), "un beneficio {0} richiede '{1}'"),
+]
 
 
 def _problem_from_error(error: dict, doc: Document, prefix: Path_) -> Problem:
@@ -90,12 +109,28 @@ def _problem_from_error(error: dict, doc: Document, prefix: Path_) -> Problem:
     if kind in _EXPECTED:
         return wrong_type(doc, (*prefix, *loc), name, error["input"], kind)
     if kind in ("literal_error", "enum"):
-        return problem("invalid-choice", where, field=name, value=error["input"], allowed=error["ctx"]["expected"].replace(" or ", ", "))
+        allowed = error["ctx"]["expected"].replace(" or ", ", ")
+        return problem("invalid-choice", where, field=name, value=error["input"], allowed=allowed, allowed_it=allowed)
     if kind == "string_pattern_mismatch":
-        detail = _PATTERNS.get(error["ctx"]["pattern"], f"'{error['input']}' does not have the expected form")
-        return problem("invalid-value", where, field=name, detail=f"'{error['input']}': {detail}")
+        detail, detail_it = _PATTERNS.get(error["ctx"]["pattern"], (f"'{error['input']}' does not have the expected form",
+                                                                      f"'{error['input']}' non ha la forma attesa"))
+        return problem("invalid-value", where, field=name, detail=f"'{error['input']}': {detail}",
+                       detail_it=f"'{error['input']}': {detail_it}")
     message = error["msg"].removeprefix("Value error, ")
-    return problem("invalid-value", where, field=name, detail=message)
+    return problem("invalid-value", where, field=name, detail=message, detail_it=_in_italian(kind, error.get("ctx", {}), message))
+
+
+def _in_italian(kind: str, ctx: dict, message: str) -> str:
+    """pydantic's `message` of an error of type `kind` in Italian; pydantic's own words, quoted,
+    for the rare error without a translation here."""
+    if kind in ("string_too_short", "too_short") and ctx.get("min_length") == 1:
+        return "non può essere vuoto"
+    if kind in _CONSTRAINTS_IT:
+        return _CONSTRAINTS_IT[kind].format(**ctx)
+    for rule, italian in _RULES_IT:
+        if found := rule.match(message):
+            return italian.format(*found.groups())
+    return f"valore non valido (pydantic: «{message}»)"
 
 
 def wrong_type(doc: Document, path: Path_, name: str, value: object, kind: str) -> Problem:

@@ -132,7 +132,9 @@ def read_tables(path: Path, rel: str, columns: Sequence[Column]) -> tuple[list[T
         except (python_calamine.CalamineError, ValueError, OverflowError) as error:
             problems.append(problem("unreadable-workbook", Location(rel, sheet=meta.name),
                                     reason=f"sheet '{meta.name}' is damaged ({type(error).__name__}): "
-                                           "open it in a spreadsheet and save it again"))
+                                           "open it in a spreadsheet and save it again",
+                                    reason_it=f"il foglio '{meta.name}' è danneggiato ({type(error).__name__}): "
+                                              "aprilo in un foglio di calcolo e salvalo di nuovo"))
             continue
         header = _find_header(rows, aliases, columns)
         if header is None:
@@ -215,7 +217,7 @@ def _read_table(rel: str, sheet: str, rows: list[list], index: int, found: list[
         except (SafeET.ParseError, ValueError) as error:  # calamine read it, but our safe parser refuses it
             formulas = []
             problems.append(problem("unreadable-workbook", Location(rel, sheet=sheet),
-                                    reason=f"damaged sheet ({error})"))
+                                    reason=f"damaged sheet ({error})", reason_it=f"foglio danneggiato («{error}»)"))
         for r, c in formulas:
             bad.setdefault(r, []).append(by_index[c])
             problems.append(problem("formula-without-value", table.location(r + 1, by_index[c])))
@@ -279,7 +281,7 @@ def _read_rows(table: Table, rows: list[list], index: int, kept: dict[str, tuple
                     problems.append(problem("invalid-date", table.location(r + 1, f), column=col.label, value=written))
                 else:
                     problems.append(problem("invalid-value", table.location(r + 1, f), field=col.label,
-                                            detail=f"'{written}' is not a number"))
+                                            detail=f"'{written}' is not a number", detail_it=f"'{written}' non è un numero"))
             else:
                 values[f] = parsed
         if values or invalid:

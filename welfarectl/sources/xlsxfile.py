@@ -20,7 +20,7 @@ import python_calamine
 from defusedxml import ElementTree as SafeET
 
 from welfarectl.base.cells import column_index
-from welfarectl.base.problems import Location, Problem, problem
+from welfarectl.base.problems import Location, Problem, os_reason, problem
 
 MAX_TOTAL_BYTES = 256 * 2**20
 MAX_RATIO = 200
@@ -90,8 +90,8 @@ def open_workbook(path: Path, rel: str
     """
     where = Location(rel)
 
-    def unreadable(reason: str):
-        return None, {}, [problem("unreadable-workbook", where, reason=reason)]
+    def unreadable(reason: str, reason_it: str):
+        return None, {}, [problem("unreadable-workbook", where, reason=reason, reason_it=reason_it)]
 
     try:
         size = path.stat().st_size
@@ -99,13 +99,13 @@ def open_workbook(path: Path, rel: str
             return None, {}, [_too_large(where, size, MAX_TOTAL_BYTES)]
         data = path.read_bytes()
     except OSError as error:
-        return None, {}, [problem("file-unreadable", where, reason=error.strerror or str(error))]
+        return None, {}, [problem("file-unreadable", where, **os_reason(error))]
     if not data:
-        return unreadable("the file is empty")
+        return unreadable("the file is empty", "il file è vuoto")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError, OSError):
-        return unreadable(_describe_non_zip(data))
+        return unreadable(*_describe_non_zip(data))
     infos = archive.infolist()
     total = sum(info.file_size for info in infos)
     if total > MAX_TOTAL_BYTES:
@@ -113,12 +113,14 @@ def open_workbook(path: Path, rel: str
     for info in infos:
         if info.file_size > MAX_RATIO_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             return None, {}, [problem("workbook-too-large", where, size=_megabytes(info.file_size),
-                                      limit=f"{_megabytes(MAX_RATIO_BYTES)}, compressed over {MAX_RATIO}:1")]
+                                      limit=f"{_megabytes(MAX_RATIO_BYTES)}, compressed over {MAX_RATIO}:1",
+                                      limit_it=f"{_megabytes(MAX_RATIO_BYTES)}, compresso oltre {MAX_RATIO}:1")]
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
         if "content.xml" in names and "mimetype" in names:
-            return unreadable("an OpenDocument (.ods) file: save it as .xlsx")
-        return unreadable("a zip file without xl/workbook.xml, not an Excel workbook")
+            return unreadable("an OpenDocument (.ods) file: save it as .xlsx", "un file OpenDocument (.ods): salvalo come .xlsx")
+        return unreadable("a zip file without xl/workbook.xml, not an Excel workbook",
+                          "un archivio zip senza xl/workbook.xml, non una cartella di lavoro Excel")
     try:
         sheet_paths = _sheet_paths(archive)
         wanted = set(sheet_paths.values())
@@ -130,13 +132,13 @@ def open_workbook(path: Path, rel: str
                 _inflate_and_discard(archive, info)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError,
             SafeET.ParseError, OSError) as error:  # defusedxml's refusals (DTD, entities) are ValueErrors
-        return unreadable(f"damaged file ({error})")
+        return unreadable(f"damaged file ({error})", f"file danneggiato («{error}»)")
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
-        return unreadable("password-protected: save it again without a password")
+        return unreadable(*_PASSWORD_PROTECTED)
     except (python_calamine.CalamineError, ValueError, OSError) as error:
-        return unreadable(f"damaged file ({error})")
+        return unreadable(f"damaged file ({error})", f"file danneggiato («{error}»)")
     return book, {name: xml[p] for name, p in sheet_paths.items() if p in xml}, []
 
 
@@ -168,18 +170,26 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
-def _describe_non_zip(data: bytes) -> str:
-    """Why bytes that are not a zip cannot be a workbook, in words HR staff can act on."""
+_PASSWORD_PROTECTED = ("password-protected: save it again without a password",
+                       "protetto da password: salvalo di nuovo senza password")
+
+
+def _describe_non_zip(data: bytes) -> tuple[str, str]:
+    """Why bytes that are not a zip cannot be a workbook, in words HR staff can act on, in English
+    and Italian."""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         if "EncryptionInfo".encode("utf-16-le") in data:
-            return "password-protected: save it again without a password"
-        return "an old .xls file: save it as .xlsx"
+            return _PASSWORD_PROTECTED
+        return "an old .xls file: save it as .xlsx", "un vecchio file .xls: salvalo come .xlsx"
     if data.startswith(b"PK"):
-        return "the file is truncated or damaged (incomplete zip archive)"
+        return ("the file is truncated or damaged (incomplete zip archive)",
+                "il file è troncato o danneggiato (archivio zip incompleto)")
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
-        return "not a zip file but a web page (HTML) renamed .xlsx"
-    return "not a zip file (perhaps a CSV or text file renamed .xlsx)"
+        return ("not a zip file but a web page (HTML) renamed .xlsx",
+                "non è un file zip ma una pagina web (HTML) rinominata .xlsx")
+    return ("not a zip file (perhaps a CSV or text file renamed .xlsx)",
+            "non è un file zip (forse un file CSV o di testo rinominato .xlsx)")
 
 
 def _megabytes(size: int) -> str:
@@ -187,4 +197,4 @@ def _megabytes(size: int) -> str:
 
 
 def _too_large(where: Location, size: int, limit: int) -> Problem:
-    return problem("workbook-too-large", where, size=_megabytes(size), limit=_megabytes(limit))
+    return problem("workbook-too-large", where, size=_megabytes(size), limit=_megabytes(limit), limit_it=_megabytes(limit))

@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from welfarectl.base.problems import Location, Problem, problem
+from welfarectl.base.problems import Location, Problem, os_reason, problem
 
 Path_ = tuple[str | int, ...]
 
@@ -104,7 +104,7 @@ def read_yaml_file(root: Path, name: str, *, required: bool = True) -> tuple[Doc
     except FileNotFoundError:
         return None, [problem("missing-file", Location(name), name=name)] if required else []
     except OSError as exc:
-        return None, [problem("file-unreadable", Location(name), reason=exc.strerror or str(exc))]
+        return None, [problem("file-unreadable", Location(name), **os_reason(exc))]
     return read_yaml(raw, name)
 
 
@@ -127,7 +127,8 @@ def read_yaml(raw: bytes, file: str) -> tuple[Document | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_problem(exc, file, text)]
     except yaml.YAMLError as exc:
-        return None, [problem("yaml-syntax", Location(file, 1, 1), detail=str(exc).splitlines()[0])]
+        detail = str(exc).splitlines()[0]
+        return None, [problem("yaml-syntax", Location(file, 1, 1), detail=detail, detail_it=_syntax_in_italian(detail))]
     doc = Document(file)
     if node is None:
         return doc, []
@@ -147,9 +148,62 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
         tab = here.find("\t")
         return problem("yaml-tab", Location(file, line, tab + 1 if tab >= 0 else column))
     detail = exc.problem or "invalid YAML"
+    detail_it = _syntax_in_italian(detail)
     if exc.context:
         detail = f"{detail} ({exc.context})"
-    return problem("yaml-syntax", Location(file, line, column), detail=detail)
+        detail_it = f"{detail_it} ({_syntax_in_italian(exc.context)})"
+    return problem("yaml-syntax", Location(file, line, column), detail=detail, detail_it=detail_it)
+
+
+# The parser's (libyaml's) most common words, in Italian; any other is quoted as it is.
+_SYNTAX_IT = {
+    "invalid YAML": "YAML non valido",
+    "a key must be plain text": "una chiave deve essere testo semplice",
+    "found unexpected end of stream": "il file finisce prima del previsto",
+    "mapping values are not allowed in this context": "qui non è ammessa una coppia chiave: valore",
+    "mapping values are not allowed here": "qui non è ammessa una coppia chiave: valore",
+    "did not find expected key": "manca la chiave attesa (controlla il rientro)",
+    "did not find expected '-' indicator": "manca il '-' atteso (controlla il rientro)",
+    "did not find expected ',' or ']'": "manca una ',' o la ']' di chiusura",
+    "did not find expected ',' or '}'": "manca una ',' o la '}' di chiusura",
+    "could not find expected ':'": "manca il ':' atteso",
+    "did not find expected node content": "manca il valore atteso",
+    "found character that cannot start any token": "un carattere che non può iniziare un valore (metti il valore tra virgolette)",
+    "found undefined alias": "alias non definito",
+    "found unknown escape character": "sequenza di escape sconosciuta (usa \\\\ per una barra rovesciata)",
+    "found unknown directive name": "direttiva sconosciuta",
+    "but found another document": "il file contiene un secondo documento",
+    "second occurrence": "seconda occorrenza",
+    "while scanning a quoted scalar": "in un testo tra virgolette",
+    "while parsing a quoted scalar": "in un testo tra virgolette",
+    "while scanning a simple key": "in una chiave",
+    "while scanning a plain scalar": "in un valore",
+    "while scanning a block scalar": "in un testo su più righe",
+    "while scanning an alias": "in un alias",
+    "while scanning an anchor": "in un'ancora",
+    "while scanning a tag": "in un tag",
+    "while scanning a directive": "in una direttiva",
+    "while scanning for the next token": "cercando il valore successivo",
+    "while parsing a block mapping": "in una mappa",
+    "while parsing a flow mapping": "in una mappa tra { }",
+    "while parsing a block collection": "in un elenco",
+    "while parsing a flow sequence": "in un elenco tra [ ]",
+    "while parsing a block node": "in un valore",
+    "while parsing a flow node": "in un valore",
+    "while parsing a node": "in un valore",
+    "expected a single document in the stream": "ne è ammesso uno solo",
+    "found duplicate anchor; first occurrence": "àncora duplicata; prima occorrenza",
+}
+_CONTROL_CHARACTER = re.compile(r"unacceptable character (#x[0-9a-fA-F]+): control characters are not allowed\Z")
+
+
+def _syntax_in_italian(words: str) -> str:
+    """The parser's `words` in Italian, or quoted as they are when there is no translation."""
+    if words in _SYNTAX_IT:
+        return _SYNTAX_IT[words]
+    if found := _CONTROL_CHARACTER.match(words):
+        return f"il carattere di controllo {found[1]} non è ammesso"
+    return f"il parser dice «{words}»"
 
 
 def _mark(file: str, node: Node) -> Location:
@@ -216,8 +270,8 @@ class _Builder:
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (_PLAIN, _STR):
-                self.problems.append(problem("yaml-syntax", _mark(doc.file, key_node),
-                                             detail="a key must be plain text"))
+                self.problems.append(problem("yaml-syntax", _mark(doc.file, key_node), detail="a key must be plain text",
+                                             detail_it=_SYNTAX_IT["a key must be plain text"]))
                 continue
             key = key_node.value
             if key in first_seen:

@@ -178,7 +178,8 @@ def test_a_provider_verifies_against_the_signed_revocation_list(net, tmp_path):
     payload, card = _a_payload(net, tmp_path)
     assert welfarectl(net, "cards", "revoke", f"{card[:4]} {card[4:]}", "--reason", "withdrawn").returncode == 0
     listing = tmp_path / "revocations.json"
-    assert welfarectl(net, "cards", "revocations", "-o", str(listing)).returncode == 0
+    signed = welfarectl(net, "cards", "revocations", "-o", str(listing), "--key-file", fixed_key(tmp_path))
+    assert signed.returncode == 0, signed.stderr
     published = json.loads(listing.read_text(encoding="utf-8"))
     assert [entry["card"] for entry in published["revoked"]] == [card]
     (net / "members" / "cards.jsonl").unlink()  # the provider has no registry, only the list

@@ -52,19 +52,19 @@ def current_umask() -> int:
     return umask
 
 
-def test_default_path_is_in_the_user_config_dir(config_home):
-    assert private_key_path(NETWORK) == config_home / "welfarectl" / "keys" / "welfare-modena.key"
+def test_default_path_is_in_the_user_config_dir_one_file_per_key(config_home):
+    assert private_key_path(NETWORK, "0a1b2c3d") == config_home / "welfarectl" / "keys" / NETWORK / "0a1b2c3d.key"
 
 
 def test_key_file_wins_over_the_environment_which_wins_over_the_default(tmp_path, monkeypatch):
     monkeypatch.setenv(keys.ENV_VAR, str(tmp_path / "from-env.key"))
-    assert private_key_path(NETWORK) == tmp_path / "from-env.key"
-    assert private_key_path(NETWORK, tmp_path / "flag.key") == tmp_path / "flag.key"
+    assert private_key_path(NETWORK, "0a1b2c3d") == tmp_path / "from-env.key"
+    assert private_key_path(NETWORK, "0a1b2c3d", tmp_path / "flag.key") == tmp_path / "flag.key"
 
 
 def test_a_network_id_that_could_escape_the_keys_dir_is_a_bug():
     with pytest.raises(ValueError):
-        private_key_path("../evil")
+        private_key_path("../evil", "0a1b2c3d")
 
 
 def test_key_id_is_the_first_four_bytes_of_sha256_of_the_raw_public_key():
@@ -74,7 +74,8 @@ def test_key_id_is_the_first_four_bytes_of_sha256_of_the_raw_public_key():
 
 def test_create_key_writes_a_0600_private_key_in_a_0700_dir_and_publishes_the_public_key(net, config_home):
     key = create_key(net, NETWORK)
-    assert key.path == config_home / "welfarectl" / "keys" / "welfare-modena.key"
+    assert key.path == config_home / "welfarectl" / "keys" / NETWORK / f"{key.key_id}.key"
+    assert (net / "catalogue" / "keys" / "current").read_text(encoding="utf-8") == f"{key.key_id}\n"
     assert mode(key.path) == 0o600
     assert mode(key.path.parent) == 0o700 and mode(key.path.parent.parent) == 0o700
     assert key.path.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
@@ -147,10 +148,20 @@ def test_load_signing_key_creates_once_then_loads_the_same_key(net):
     assert again.sign(b"x") == first.sign(b"x")
 
 
-def test_no_new_key_raises_key_missing_naming_the_path(net, tmp_path):
-    with pytest.raises(KeyMissing, match=str(tmp_path / "none.key")):
-        load_signing_key(net, NETWORK, tmp_path / "none.key", create=False)
-    assert not (tmp_path / "none.key").exists()
+def test_a_key_file_given_that_does_not_exist_is_an_error_never_a_new_key(net, tmp_path, monkeypatch):
+    for create in (False, True):
+        with pytest.raises(KeyMissing, match=str(tmp_path / "none.key")):
+            load_signing_key(net, NETWORK, tmp_path / "none.key", create=create)
+    monkeypatch.setenv(keys.ENV_VAR, str(tmp_path / "env.key"))
+    with pytest.raises(KeyMissing, match="WELFARECTL_SIGNING_KEY"):
+        load_signing_key(net, NETWORK)
+    assert not (tmp_path / "none.key").exists() and not (tmp_path / "env.key").exists()
+    assert not (net / "catalogue" / "keys").exists()
+
+
+def test_no_new_key_raises_key_missing(net):
+    with pytest.raises(KeyMissing, match="keys init"):
+        load_signing_key(net, NETWORK, create=False)
 
 
 def test_a_key_readable_by_others_is_refused_like_ssh_does(net, tmp_path):
@@ -187,12 +198,60 @@ def test_a_key_that_is_not_ed25519_is_unreadable(net, tmp_path):
 
 
 def test_a_key_whose_public_half_is_not_among_the_networks_keys_is_refused(net, tmp_path):
-    other = create_key(net, NETWORK, tmp_path / "other.key")
     key = create_key(net, NETWORK, tmp_path / "k.key")
+    other = Ed25519PrivateKey.generate()
+    (net / "catalogue" / "keys" / f"{keys.key_id_of(other.public_key())}.pub").write_bytes(
+        public_key_pem(other.public_key()))
     (net / "catalogue" / "keys" / f"{key.key_id}.pub").unlink()
     with pytest.raises(KeyNotPublished, match=key.key_id):
         load_signing_key(net, NETWORK, key.path)
-    assert [p.stem for p in (net / "catalogue" / "keys").glob("*.pub")] == [other.key_id]
+    assert [p.stem for p in (net / "catalogue" / "keys").glob("*.pub")] == [keys.key_id_of(other.public_key())]
+
+
+def test_a_key_that_is_not_the_networks_current_one_is_refused(net, tmp_path):
+    old = create_key(net, NETWORK, tmp_path / "k.key")
+    os.link(old.path, tmp_path / "copy.key")
+    _, new = rotate_key(net, NETWORK, tmp_path / "k.key")
+    with pytest.raises(keys.KeyNotCurrent, match=f"signs with key {new.key_id}"):
+        load_signing_key(net, NETWORK, tmp_path / "copy.key")
+
+
+def test_two_copies_of_a_network_each_sign_with_the_key_their_catalogue_names(tmp_path):
+    import shutil
+
+    one = tmp_path / "one"
+    (one / "catalogue").mkdir(parents=True)
+    first, created = load_signing_key(one, NETWORK)
+    assert created
+    two = tmp_path / "two"
+    shutil.copytree(one, two)  # a clone
+    _, rotated = rotate_key(one, NETWORK)
+    assert load_signing_key(one, NETWORK)[0].key_id == rotated.key_id
+    assert load_signing_key(two, NETWORK)[0].key_id == first.key_id  # untouched until it takes the rotation
+    assert first.path.exists() and rotated.path != first.path
+    shutil.copy(one / "catalogue" / "keys" / "current", two / "catalogue" / "keys" / "current")
+    shutil.copy(one / "catalogue" / "keys" / f"{rotated.key_id}.pub", two / "catalogue" / "keys")
+    assert load_signing_key(two, NETWORK)[0].key_id == rotated.key_id
+
+
+def test_a_clone_whose_current_key_is_not_on_this_machine_says_where_it_looked(net, tmp_path, config_home):
+    key = create_key(net, NETWORK, tmp_path / "elsewhere.key")
+    with pytest.raises(KeyMissing) as missing:
+        load_signing_key(net, NETWORK)
+    assert key.key_id in str(missing.value) and str(config_home / "welfarectl" / "keys" / NETWORK) in str(missing.value)
+    assert not (config_home / "welfarectl" / "keys" / NETWORK).exists()  # never a new key in its place
+
+
+def test_the_key_kept_by_welfarectl_0_1_is_still_found_and_named_current(net, config_home):
+    legacy = config_home / "welfarectl" / "keys" / f"{NETWORK}.key"
+    legacy.parent.mkdir(parents=True, mode=0o700)
+    private = Ed25519PrivateKey.generate()
+    legacy.write_bytes(private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption()))
+    legacy.chmod(0o600)
+    key, created = load_signing_key(net, NETWORK)
+    assert not created and key.path == legacy and key.key_id == keys.key_id_of(private.public_key())
+    assert keys.current_key_id(net) == key.key_id
 
 
 def test_a_fresh_clone_without_public_keys_gets_the_key_published(net, tmp_path):
@@ -208,7 +267,7 @@ def test_rotation_keeps_the_old_key_beside_and_both_public_keys(net, tmp_path):
     old = create_key(net, NETWORK, tmp_path / "k.key")
     was, new = rotate_key(net, NETWORK, tmp_path / "k.key")
     assert new.key_id != old.key_id and new.path == old.path
-    retired = tmp_path / f"welfare-modena.{old.key_id}.retired.key"
+    retired = tmp_path / f"k.{old.key_id}.retired.key"
     assert (was.key_id, was.path) == (old.key_id, retired)
     assert retired.read_bytes() != new.path.read_bytes()
     assert mode(retired) == 0o600 and mode(new.path) == 0o600
@@ -222,7 +281,7 @@ def test_rotation_keeps_the_old_key_beside_and_both_public_keys(net, tmp_path):
 
 def test_a_rotation_interrupted_after_keeping_the_old_key_can_be_run_again(net, tmp_path):
     old = create_key(net, NETWORK, tmp_path / "k.key")
-    os.link(old.path, tmp_path / f"welfare-modena.{old.key_id}.retired.key")
+    os.link(old.path, tmp_path / f"k.{old.key_id}.retired.key")
     was, new = rotate_key(net, NETWORK, tmp_path / "k.key")
     assert was.key_id == old.key_id and new.key_id != old.key_id
 
@@ -234,7 +293,7 @@ def test_rotation_without_a_key_raises_key_missing(net, tmp_path):
 
 def test_rotation_never_overwrites_a_different_retired_key(net, tmp_path):
     old = create_key(net, NETWORK, tmp_path / "k.key")
-    retired = tmp_path / f"welfare-modena.{old.key_id}.retired.key"
+    retired = tmp_path / f"k.{old.key_id}.retired.key"
     retired.write_bytes(b"another key")
     with pytest.raises(KeyExists, match=str(retired)):
         rotate_key(net, NETWORK, tmp_path / "k.key")

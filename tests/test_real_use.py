@@ -164,3 +164,15 @@ def test_a_refused_card_command_counts_problems_as_validate_does(net, env):
     assert refused.exit_code == 1
     assert checked in refused.stdout and "warnings not listed" in refused.stdout
     assert "warning[" not in refused.stdout
+
+
+def test_a_key_file_given_that_does_not_exist_is_an_error_and_signing_says_which_key(net, env, tmp_path):
+    assert welfarectl(net, env, "cards", "issue").exit_code == 0
+    missing = {**env, "WELFARECTL_SIGNING_KEY": str(tmp_path / "typo.key")}
+    refused = welfarectl(net, missing, "cards", "print", "-o", str(tmp_path / "cards.pdf"))
+    assert refused.exit_code == 1 and "typo.key" in refused.output and "never created" in refused.output
+    assert not (tmp_path / "typo.key").exists() and not (tmp_path / "cards.pdf").exists()
+    done = welfarectl(net, env, "cards", "print", "-o", str(tmp_path / "cards.pdf"))
+    assert done.exit_code == 0 and f"({env['WELFARECTL_SIGNING_KEY']})" in done.stdout
+    current = (net / "catalogue" / "keys" / "current").read_text(encoding="utf-8").strip()
+    assert f"signed with key {current} " in done.stdout

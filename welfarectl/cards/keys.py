@@ -5,10 +5,16 @@ Rules:
   characters. It never changes for a given key.
 - Public keys are published in the network as `catalogue/keys/<key-id>.pub` (PEM
   SubjectPublicKeyInfo). Every one of them verifies, so cards signed before a rotation stay valid.
+- The network names the key it signs with: `catalogue/keys/current` holds its key id. So two
+  copies of a network sign with the key their own catalogue names, and a rotation in one copy
+  changes the other only when the other takes the new `current` (from version control).
 - The private key (PEM PKCS8, unencrypted) never lives in the network directory. Its path is
   `--key-file`, else the environment variable `WELFARECTL_SIGNING_KEY`, else
-  `<user config dir>/welfarectl/keys/<network-id>.key`. It is created with mode 0600 (never
-  chmod-ed afterwards), in a directory created 0700, and never overwritten.
+  `<user config dir>/welfarectl/keys/<network-id>/<key-id>.key`, one file per key, so a rotation
+  never changes a file another copy uses (`<network-id>.key` beside the folder, where earlier
+  versions kept it, is still found). A key file given explicitly that does not exist is an error,
+  never a new key. Keys are created with mode 0600 (never chmod-ed afterwards), in a directory
+  created 0700, and never overwritten.
 - A private key that group or others can read is refused, as ssh does (where files have POSIX
   permissions; on Windows the user profile's access rules protect it instead).
 
@@ -60,6 +66,10 @@ class KeyInsideNetwork(KeyProblem):
 
 class KeyUnreadable(KeyProblem):
     """The private key file cannot be read, is not an Ed25519 PEM key, or is readable by others."""
+
+
+class KeyNotCurrent(KeyProblem):
+    """The private key given is not the one the network names as current."""
 
 
 class KeyNotPublished(KeyProblem):
@@ -152,23 +162,52 @@ def _read_public_key(path: Path) -> tuple[Ed25519PublicKey | None, str, str]:
 
 # --- where the private key lives ---------------------------------------------------------------
 
-def private_key_path(network_id: str, key_file: Path | str | None = None) -> Path:
-    """`key_file` if given, else $WELFARECTL_SIGNING_KEY if set, else the user config default."""
-    if not _NETWORK_ID.match(network_id):
-        raise ValueError(f"not a network id: {network_id!r}")
+CURRENT_FILE = f"{PUBLIC_KEY_DIR}/current"
+
+
+def current_key_id(network_dir: Path) -> str | None:
+    """The key id the network signs with (catalogue/keys/current), or None when it names none."""
+    try:
+        text = (Path(network_dir) / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+    return text if is_key_id(text) else None
+
+
+def _set_current(network_dir: Path, key: SigningKey) -> None:
+    write_bytes_atomic(Path(network_dir) / CURRENT_FILE, f"{key.key_id}\n".encode("ascii"), mode=0o644)
+
+
+def explicit_key_file(key_file: Path | str | None = None) -> Path | None:
+    """`key_file` if given, else $WELFARECTL_SIGNING_KEY if set: a key the user chose."""
     if key_file:
         return Path(key_file).expanduser()
     from_env = os.environ.get(ENV_VAR, "").strip()
-    if from_env:
-        return Path(from_env).expanduser()
+    return Path(from_env).expanduser() if from_env else None
+
+
+def default_key_dir(network_id: str) -> Path:
+    """Where this user's private keys of the network live: one file per key id."""
+    if not _NETWORK_ID.match(network_id):
+        raise ValueError(f"not a network id: {network_id!r}")
     import platformdirs  # imported here: only key commands need it
 
-    return platformdirs.user_config_path("welfarectl") / "keys" / f"{network_id}.key"
+    return platformdirs.user_config_path("welfarectl") / "keys" / network_id
 
 
-def retired_key_path(path: Path, network_id: str, key_id: str) -> Path:
-    """Where rotation keeps an old private key: beside it, `<network-id>.<key-id>.retired.key`."""
-    return path.with_name(f"{network_id}.{key_id}.retired.key")
+def private_key_path(network_id: str, key_id: str, key_file: Path | str | None = None) -> Path:
+    """The explicit key file if one is given, else the default file of key `key_id`."""
+    return explicit_key_file(key_file) or default_key_dir(network_id) / f"{key_id}.key"
+
+
+def _legacy_key_path(network_id: str) -> Path:
+    """Where welfarectl 0.1 kept the one key of a network."""
+    return default_key_dir(network_id).with_suffix(".key")
+
+
+def retired_key_path(path: Path, key_id: str) -> Path:
+    """Where rotating an explicit key file keeps the old key: beside it, `<stem>.<key-id>.retired.key`."""
+    return path.with_name(f"{path.stem}.{key_id}.retired.key")
 
 
 def refuse_inside_network(path: Path, network_dir: Path) -> None:
@@ -185,33 +224,52 @@ def refuse_inside_network(path: Path, network_dir: Path) -> None:
 # --- creating, rotating and loading ------------------------------------------------------------
 
 def create_key(network_dir: Path, network_id: str, key_file: Path | str | None = None) -> SigningKey:
-    """Make a new key pair: the private key at `private_key_path`, the public key in the network.
+    """Make the network's first key pair: the private key at `key_file` (or the default file of
+    its key id), the public key published and named current in the network.
 
-    Refuses to overwrite an existing private key (KeyExists). The public key is written first,
-    so a failure never leaves a private key whose public half is unpublished.
+    Refuses (KeyExists) when the network already names a current key (`keys rotate` replaces
+    it) or when the file exists. The public key is written first, so a failure never leaves a
+    private key whose public half is unpublished.
     """
-    path = private_key_path(network_id, key_file)
-    refuse_inside_network(path, network_dir)
-    if path.exists() or path.is_symlink():
-        raise KeyExists(f"a private key already exists at {path}; refusing to overwrite it")
+    current = current_key_id(network_dir)
+    if current is not None:
+        raise KeyExists(f"the network already signs with key {current} ({CURRENT_FILE}); "
+                        "`welfarectl keys rotate` replaces it")
+    explicit = explicit_key_file(key_file)
+    if explicit is not None:
+        refuse_inside_network(explicit, network_dir)
+        if explicit.exists() or explicit.is_symlink():
+            raise KeyExists(f"a private key already exists at {explicit}; refusing to overwrite it")
     private_key = Ed25519PrivateKey.generate()
-    key = SigningKey.of(private_key, path)
+    key = SigningKey.of(private_key, explicit or private_key_path(network_id, key_id_of(private_key.public_key())))
+    refuse_inside_network(key.path, network_dir)
     _publish(network_dir, key)
-    _write_private_key(path, private_key, replace=False)
+    _write_private_key(key.path, private_key, replace=False)
+    _set_current(network_dir, key)
     return key
 
 
 def rotate_key(network_dir: Path, network_id: str,
                key_file: Path | str | None = None) -> tuple[SigningKey, SigningKey]:
-    """Replace the current key with a new one: returns (old, with its retired path; new).
+    """Replace the network's current key with a new one: returns (old, new).
 
-    The old private key is hard-linked to `<network-id>.<old-key-id>.retired.key` (never
-    overwriting another file), then the new key replaces the current file atomically. The old
-    `.pub` stays in catalogue/keys/, so cards it signed still verify.
+    The new public key is published and named current; the old `.pub` stays in
+    catalogue/keys/, so cards it signed still verify. With the default files the new key gets a
+    file of its own and the old file stays as it is (another copy of the network may still sign
+    with it until it takes the new `current`). An explicit key file is replaced by the new key,
+    the old one hard-linked beside it as `<stem>.<old-key-id>.retired.key` (never overwriting
+    another file).
     """
-    old = _load_private_key(private_key_path(network_id, key_file), network_dir)
-    retired = retired_key_path(old.path, network_id, old.key_id)
+    old, _ = load_signing_key(network_dir, network_id, key_file, create=False)
     private_key = Ed25519PrivateKey.generate()
+    explicit = explicit_key_file(key_file)
+    if explicit is None:
+        key = SigningKey.of(private_key, private_key_path(network_id, key_id_of(private_key.public_key())))
+        _publish(network_dir, key)
+        _write_private_key(key.path, private_key, replace=False)
+        _set_current(network_dir, key)
+        return old, key
+    retired = retired_key_path(old.path, old.key_id)
     key = SigningKey.of(private_key, old.path)
     _publish(network_dir, key)
     try:
@@ -221,37 +279,78 @@ def rotate_key(network_dir: Path, network_id: str,
         if retired.read_bytes() != old.path.read_bytes():
             raise KeyExists(f"{retired} already exists and holds another key; refusing to overwrite it") from None
     _write_private_key(old.path, private_key, replace=True)
+    _set_current(network_dir, key)
     return SigningKey(old.key_id, old.private_key, retired), key
 
 
 def load_signing_key(network_dir: Path, network_id: str, key_file: Path | str | None = None,
                      create: bool = True) -> tuple[SigningKey, bool]:
-    """The network's current signing key, and whether it was just created.
+    """The key the network signs with, and whether it was just created.
 
-    With no key file: creates one when `create` (the caller says so once, like ssh-keygen),
-    else raises KeyMissing. An existing key must have its public key in catalogue/keys/: it is
-    published there when the network has no public key at all (a fresh clone), and refused with
-    KeyNotPublished when the network publishes other keys (this is likely not its key).
+    - A key given explicitly (`key_file`, $WELFARECTL_SIGNING_KEY) must exist (KeyMissing
+      otherwise, never a new key) and must be the network's current key when it names one.
+    - Otherwise the current key's default file; a network that names no current key yet uses the
+      one key it publishes, or the key welfarectl 0.1 kept, and from then on names it current.
+    - A network with no key at all gets one when `create` (the caller says so once, like
+      ssh-keygen), else KeyMissing.
+    The key's public half must be in catalogue/keys/: it is published when the network publishes
+    no key at all (a fresh clone), and refused with KeyNotPublished otherwise.
     """
-    path = private_key_path(network_id, key_file)
-    refuse_inside_network(path, network_dir)
-    if not path.exists():
-        if not create:
-            raise KeyMissing(f"no signing key at {path}; run `welfarectl keys init` or drop --no-new-key")
-        try:
-            return create_key(network_dir, network_id, key_file), True
-        except KeyExists:
-            pass  # another process created it a moment ago: use theirs
+    current = current_key_id(network_dir)
+    published = sorted(path.stem for path in (Path(network_dir) / PUBLIC_KEY_DIR).glob("*.pub"))
+    explicit = explicit_key_file(key_file)
+    if explicit is not None:
+        refuse_inside_network(explicit, network_dir)
+        if not explicit.exists():
+            how = "--key-file" if key_file else f"${ENV_VAR}"
+            raise KeyMissing(f"no signing key at {explicit}, given with {how}; a key given explicitly is never "
+                             f"created by signing: create it with `welfarectl keys init --key-file {explicit}`")
+        path = explicit
+    else:
+        wanted = current or (published[0] if len(published) == 1 else None)
+        legacy = _legacy_key_path(network_id)
+        if wanted is not None:
+            path = private_key_path(network_id, wanted)
+            if not path.exists() and legacy.exists() and _key_id_in(legacy, network_dir) == wanted:
+                path = legacy
+            if not path.exists():
+                named = f"key {wanted} ({CURRENT_FILE})" if current else f"its one published key {wanted}"
+                raise KeyMissing(f"the network signs with {named}, but there is no private key for it at {path}: "
+                                 "copy the key there from the machine that made it, or give it with --key-file")
+        elif legacy.exists():
+            path = legacy
+        elif published:
+            raise KeyMissing(f"the network publishes keys {', '.join(published)} but names none as current "
+                             f"({CURRENT_FILE}); give the private key with --key-file")
+        elif create:
+            try:
+                return create_key(network_dir, network_id), True
+            except KeyExists:  # another process created one a moment ago: use theirs
+                return load_signing_key(network_dir, network_id, create=False)
+        else:
+            raise KeyMissing(f"the network has no signing key yet; run `welfarectl keys init` or drop --no-new-key "
+                             f"(it would be created in {default_key_dir(network_id)})")
     key = _load_private_key(path, network_dir)
+    if current is not None and key.key_id != current:
+        raise KeyNotCurrent(f"the signing key {path} is key {key.key_id}, but the network signs with key {current} "
+                            f"({CURRENT_FILE}); give the current key, or rotate with `welfarectl keys rotate`")
     if not public_key_file(network_dir, key.key_id).is_file():
-        if not any(public_key_file(network_dir, "x").parent.glob("*.pub")):
-            _publish(network_dir, key)  # a fresh clone of a network that publishes no key yet
-            return key, False
-        raise KeyNotPublished(
-            f"the signing key {path} (key id {key.key_id}) has no public key "
-            f"{PUBLIC_KEY_DIR}/{key.key_id}.pub in the network; cards signed with it would not verify. "
-            f"Restore the file from version control, or check that this is the network's key")
+        if published:
+            raise KeyNotPublished(
+                f"the signing key {path} (key id {key.key_id}) has no public key "
+                f"{PUBLIC_KEY_DIR}/{key.key_id}.pub in the network; cards signed with it would not verify. "
+                f"Restore the file from version control, or check that this is the network's key")
+        _publish(network_dir, key)  # a fresh clone of a network that publishes no key yet
+    if current is None:
+        _set_current(network_dir, key)
     return key, False
+
+
+def _key_id_in(path: Path, network_dir: Path) -> str | None:
+    try:
+        return _load_private_key(path, network_dir).key_id
+    except KeyProblem:
+        return None
 
 
 def _load_private_key(path: Path, network_dir: Path) -> SigningKey:

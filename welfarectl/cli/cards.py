@@ -76,8 +76,9 @@ def keys_rotate(ctx: typer.Context, key_file: KeyFileOption = None) -> None:
 
     root = network_dir(ctx)
     old, new = keys.rotate_key(root, _network_id(root), key_file)
-    console.print_text(f"new signing key {new.key_id} replaces {old.key_id}; "
-                       f"catalogue/keys/{old.key_id}.pub stays so that its cards still verify")
+    console.print_text(f"new signing key {new.key_id} ({new.path}) replaces {old.key_id} ({old.path}) and is named in "
+                       f"catalogue/keys/current; catalogue/keys/{old.key_id}.pub stays so that its cards still verify. "
+                       "Commit catalogue/keys/ so that every copy of the network signs with the new key")
 
 
 # --- cards ----------------------------------------------------------------------------------------
@@ -210,7 +211,7 @@ def cards_revocations(
         sys.stdout.buffer.write(signed_revocation_list(network, key)[0])
         return
     count = publish_revocation_list(network, key, target)
-    console.print_text(f"{count:,} revoked card{'s' if count != 1 else ''}, signed with key {key.key_id} -> {target}")
+    console.print_text(f"{_count(count, 'revoked card')}, signed with key {key.key_id} ({key.path}) -> {target}")
 
 
 @cards_app.command("print")
@@ -247,7 +248,7 @@ def cards_print(
     except NothingToPrint as nothing:
         console.print_text(_nothing_to_print(nothing))
         return
-    console.print_text(_printed(run))
+    console.print_text(_printed(run) + f"; signed with key {key.key_id} ({key.path})")
 
 
 def _nothing_to_print(nothing) -> str:

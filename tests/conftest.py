@@ -69,3 +69,16 @@ def fixed_key_file(tmp_path_factory) -> Path:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     path.chmod(0o600)
     return path
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    """Say which extra checks were skipped and why, even without `-rs`: a run without poppler or
+    zbar passes, and says what it did not check."""
+    if set(config.getoption("reportchars") or "") & {"s", "a", "A"}:
+        return  # pytest lists them itself
+    reasons = sorted({report.longrepr[2].removeprefix("Skipped: ") for report in terminalreporter.stats.get("skipped", [])
+                      if isinstance(report.longrepr, tuple)})
+    if reasons:
+        terminalreporter.section("skipped checks")
+        for reason in reasons:
+            terminalreporter.line(reason)

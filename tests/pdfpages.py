@@ -61,13 +61,17 @@ def fonts(pdf: Path | bytes) -> list[tuple[str, bool]]:
     return list(seen.values())
 
 
-def installed(tool: str, package: str) -> str:
-    """The path of a print-shop tool, or skip the test that needs it, saying why."""
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} is not installed (Debian package {package}; `.ci/run` installs it): "
+PACKAGES = {"pdftoppm": "poppler-utils", "pdffonts": "poppler-utils", "zbarimg": "zbar-tools"}  # Debian's
+
+
+def installed(*tools: str) -> list[str]:
+    """The paths of the print shop's tools, or skip the test that needs them, saying which are missing."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        packages = ", ".join(sorted({PACKAGES[tool] for tool in missing}))
+        pytest.skip(f"{' and '.join(missing)} not installed ({packages}; `.ci/run` installs them): "
                     "this extra, independent check did not run")
-    return path
+    return [shutil.which(tool) for tool in tools]
 
 
 def run_tool(*args: str) -> str:
@@ -80,7 +84,7 @@ def run_tool(*args: str) -> str:
 def zbarimg_on_page_one(pdf: Path, workdir: Path, *, dpi: int = 300) -> list[str]:
     """Every QR code zbarimg reads on page 1 as poppler's pdftoppm renders it: a print shop's
     renderer and a provider's counter scanner, neither of them the ones the other tests use."""
-    pdftoppm, zbarimg = installed("pdftoppm", "poppler-utils"), installed("zbarimg", "zbar-tools")
+    pdftoppm, zbarimg = installed("pdftoppm", "zbarimg")
     run_tool(pdftoppm, "-r", str(dpi), "-gray", "-f", "1", "-l", "1", str(pdf), str(workdir / "page"))
     page = next(workdir.glob("page*.pgm"))  # PGM: no PNG compression to pay for, the same pixels
     return [line for line in run_tool(zbarimg, "--raw", "-q", str(page)).splitlines() if line]
@@ -88,5 +92,6 @@ def zbarimg_on_page_one(pdf: Path, workdir: Path, *, dpi: int = 300) -> list[str
 
 def pdffonts(pdf: Path) -> list[tuple[str, bool]]:
     """(name, embedded) for every font poppler's pdffonts lists."""
-    lines = run_tool(installed("pdffonts", "poppler-utils"), str(pdf)).splitlines()[2:]
+    (pdffonts,) = installed("pdffonts")
+    lines = run_tool(pdffonts, str(pdf)).splitlines()[2:]
     return [(line.split()[0], line.split()[-5] == "yes") for line in lines]

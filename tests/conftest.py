@@ -40,7 +40,7 @@ class Issued:
     """A small network after `welfarectl cards issue`, and what the command said it issued."""
 
     root: Path
-    cards: list[dict]
+    cards: tuple[dict, ...]
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def issued_network(tmp_path_factory) -> Issued:
     root = copy_small_network(home / "net")
     done = run_welfarectl("-C", root, "cards", "issue", "--format", "json", home=home)
     assert done.exit_code == 0, done.output
-    return Issued(root, json.loads(done.stdout)["cards"])
+    return Issued(root, tuple(json.loads(done.stdout)["cards"]))
 
 
 @pytest.fixture

@@ -10,13 +10,12 @@ from networks import ROOT
 from typer.main import get_command
 
 from welfarectl.cli.app import app
-from welfarectl.network.skeleton import create_network
 
 
 @pytest.fixture
-def net(tmp_path: Path) -> Path:
-    create_network(tmp_path / "net")
-    return tmp_path / "net"
+def net(new_network: Path) -> Path:
+    """A new network, as `welfarectl init` creates it."""
+    return new_network
 
 
 def commands(group=None, prefix=()):

@@ -245,15 +245,64 @@ def test_a_fixed_text_too_long_for_its_box_is_reported():
     assert found(text_element(text=f'"{LONG_NAME} {{holder}}"', min_size=8, height=4)) == []  # checked per card
 
 
-def _sample_templates(tmp_path: Path, old: str, new: str) -> str:
-    """The sample templates copied under tmp_path, with `old` replaced by `new` in the front."""
-    front = (ROOT / cardlayout.FRONT_FILE).read_text(encoding="utf-8")
-    assert front.count(old) == 1
-    front = front.replace(old, new)
-    (tmp_path / "templates").mkdir()
-    (tmp_path / cardlayout.FRONT_FILE).write_text(front, encoding="utf-8")
-    (tmp_path / cardlayout.BACK_FILE).write_bytes((ROOT / cardlayout.BACK_FILE).read_bytes())
-    return front
+# A front with a fixed title, the texts a card prints for its holder, and the QR code beside them.
+FRONT = """\
+elements:
+  - type: text
+    x: 5
+    y: 3.6
+    width: 25.6
+    height: 7.4
+    text: "TESSERA WELFARE"
+    font: DejaVuSans-Bold
+    size: 6
+  - type: text
+    x: 5
+    y: 21.2
+    width: 48
+    height: 9.6
+    text: "{holder}"
+    size: 11
+    min_size: 8
+    max_lines: 2
+  - type: text
+    x: 5
+    y: 34.4
+    width: 48
+    height: 6.4
+    text: "{company}"
+    size: 7.5
+  - type: text
+    x: 5
+    y: 45
+    width: 24
+    height: 4.4
+    text: "{card_number}"
+    size: 9.5
+  - type: qr
+    x: 56.1
+    y: 24.48
+    size: 26
+"""
+BACK = 'elements:\n  - type: text\n    x: 5\n    y: 5\n    width: 75.6\n    height: 5\n    text: "{network_short}"\n    size: 8\n'
+
+
+def _front_with(old: str, new: str) -> str:
+    """FRONT with its one `old` replaced by `new`."""
+    assert FRONT.count(old) == 1
+    return FRONT.replace(old, new)
+
+
+def _write_templates(root: Path, front: str) -> None:
+    """`front` and BACK as the card templates of a network in `root`."""
+    (root / "templates").mkdir()
+    (root / cardlayout.FRONT_FILE).write_text(front, encoding="utf-8")
+    (root / cardlayout.BACK_FILE).write_text(BACK, encoding="utf-8")
+
+
+def test_the_front_and_back_of_these_tests_load_clean(tmp_path):
+    _write_templates(tmp_path, FRONT)
+    assert load_layouts(tmp_path)[2] == []
 
 
 def _element_line(yaml_text: str, marker: str) -> int:
@@ -264,7 +313,8 @@ def _element_line(yaml_text: str, marker: str) -> int:
 
 
 def test_a_qr_code_moved_over_the_holder_is_reported_against_each_text_it_covers(tmp_path):
-    front = _sample_templates(tmp_path, "x: 56.1", "x: 20")
+    front = _front_with("x: 56.1", "x: 20")
+    _write_templates(tmp_path, front)
     _front, _back, problems = load_layouts(tmp_path)
     qr_line = _element_line(front, "type: qr")
     assert {(str(p.location), p.code) for p in problems} == {
@@ -274,9 +324,10 @@ def test_a_qr_code_moved_over_the_holder_is_reported_against_each_text_it_covers
     assert f"the QR code overlaps the text '{{holder}}' (line {lines['holder']})" in [p.message() for p in problems]
 
 
-def test_a_long_fixed_title_in_the_sample_front_is_reported_at_its_text(tmp_path):
+def test_a_long_fixed_title_is_reported_at_its_text(tmp_path):
     sentence = "Tessera personale della rete welfare aziendale e territoriale delle imprese aderenti"
-    front = _sample_templates(tmp_path, '"TESSERA WELFARE"', f'"{sentence}"')
+    front = _front_with('"TESSERA WELFARE"', f'"{sentence}"')
+    _write_templates(tmp_path, front)
     _front, _back, problems = load_layouts(tmp_path)
     line = next(i for i, text in enumerate(front.splitlines(), start=1) if sentence in text)
     assert [(str(p.location), p.code) for p in problems] == [(f"templates/card-front.yaml:{line}:11", "text-does-not-fit")]

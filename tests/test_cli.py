@@ -1,30 +1,21 @@
 """The command line as users and CI see it: exit codes, output shapes, help, the sample network."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from networks import ROOT
 from typer.main import get_command
-from typer.testing import CliRunner
 
 from welfarectl.cli.app import app
-from welfarectl.network.skeleton import create_network
-
-ROOT = Path(__file__).resolve().parent.parent
-runner = CliRunner()
-
-
-def run(*args: str, env: dict | None = None):
-    return runner.invoke(app, list(args), env=env)
 
 
 @pytest.fixture
-def net(tmp_path: Path) -> Path:
-    create_network(tmp_path / "net")
-    return tmp_path / "net"
+def net(new_network: Path) -> Path:
+    """A new network, as `welfarectl init` creates it."""
+    return new_network
 
 
 def commands(group=None, prefix=()):
@@ -35,10 +26,10 @@ def commands(group=None, prefix=()):
             yield from commands(command, (*prefix, name))
 
 
-def test_every_command_has_help_text():
+def test_every_command_has_help_text(welfarectl):
     for path, command in commands():
         assert command.help, f"{' '.join(path)} has no help"
-        result = run(*path, "--help")
+        result = welfarectl(*path, "--help")
         assert result.exit_code == 0
         assert "Usage:" in result.output
 
@@ -59,8 +50,8 @@ def test_python_dash_m_works_and_help_is_fast():
         assert heavy not in modules.split(), f"{heavy} is imported by --help"
 
 
-def test_a_new_network_validates_clean(net):
-    result = run("-C", str(net), "validate")
+def test_a_new_network_validates_clean(net, welfarectl):
+    result = welfarectl("-C", str(net), "validate")
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1] == "no problems"
 
@@ -70,20 +61,20 @@ def test_a_new_network_has_the_sample_card_layouts(net):
         assert (net / "templates" / name).read_bytes() == (ROOT / "templates" / name).read_bytes()
 
 
-def test_init_refuses_a_non_empty_directory(net):
-    result = run("init", str(net))
+def test_init_refuses_a_non_empty_directory(net, welfarectl):
+    result = welfarectl("init", str(net))
     assert result.exit_code == 2
     assert "not empty" in result.output
 
 
-def test_not_a_network_directory_is_a_usage_error(tmp_path):
-    result = run("-C", str(tmp_path), "validate")
+def test_not_a_network_directory_is_a_usage_error(tmp_path, welfarectl):
+    result = welfarectl("-C", str(tmp_path), "validate")
     assert result.exit_code == 2
     assert "not a network directory" in result.output
 
 
-def test_unknown_option_is_a_usage_error(net):
-    assert run("-C", str(net), "validate", "--frobnicate").exit_code == 2
+def test_unknown_option_is_a_usage_error(net, welfarectl):
+    assert welfarectl("-C", str(net), "validate", "--frobnicate").exit_code == 2
 
 
 BROKEN_SERVICE = """services:
@@ -99,9 +90,9 @@ BROKEN_SERVICE = """services:
 """
 
 
-def test_text_output_names_file_line_and_column_then_a_summary(net):
+def test_text_output_names_file_line_and_column_then_a_summary(net, welfarectl):
     (net / "catalogue" / "services.yaml").write_text(BROKEN_SERVICE, encoding="utf-8")
-    result = run("-C", str(net), "validate", "--lang", "en")
+    result = welfarectl("-C", str(net), "validate", "--lang", "en")
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert lines[0] == ("catalogue/services.yaml:5:15: error[unknown-reference]: provider: no organisation "
@@ -110,9 +101,9 @@ def test_text_output_names_file_line_and_column_then_a_summary(net):
     assert lines[-1] == "1 error, 1 warning"
 
 
-def test_json_output_for_ci(net):
+def test_json_output_for_ci(net, welfarectl):
     (net / "catalogue" / "services.yaml").write_text(BROKEN_SERVICE, encoding="utf-8")
-    result = run("-C", str(net), "validate", "--format", "json")
+    result = welfarectl("-C", str(net), "validate", "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert data["counts"] == {"error": 1, "warning": 1}
@@ -121,33 +112,33 @@ def test_json_output_for_ci(net):
                      "file": "catalogue/services.yaml", "line": 5, "column": 15, "sheet": None, "cell": None}
 
 
-def test_warnings_pass_unless_strict(net):
+def test_warnings_pass_unless_strict(net, welfarectl):
     services = (net / "catalogue" / "services.yaml").read_text(encoding="utf-8")
     (net / "catalogue" / "services.yaml").write_text(services + "    colour: blu\n", encoding="utf-8")
-    assert run("-C", str(net), "validate").exit_code == 0
-    assert run("-C", str(net), "validate", "--strict").exit_code == 1
+    assert welfarectl("-C", str(net), "validate").exit_code == 0
+    assert welfarectl("-C", str(net), "validate", "--strict").exit_code == 1
 
 
-def test_messages_in_italian_by_option_or_locale(net):
+def test_messages_in_italian_by_option_or_locale(net, welfarectl):
     services = (net / "catalogue" / "services.yaml").read_text(encoding="utf-8")
     (net / "catalogue" / "services.yaml").write_text(services + "    colour: blu\n", encoding="utf-8")
-    by_option = run("-C", str(net), "validate", "--lang", "it").output
-    by_locale = run("-C", str(net), "validate", env={"LANG": "it_IT.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}).output
+    by_option = welfarectl("-C", str(net), "validate", "--lang", "it").output
+    by_locale = welfarectl("-C", str(net), "validate", LANG="it_IT.UTF-8", LC_ALL="", LC_MESSAGES="").output
     assert "il campo sconosciuto 'colour' è ignorato" in by_option
     assert by_option == by_locale
     assert by_option.strip().endswith("1 avviso")
 
 
-def test_problems_lists_and_explains_codes():
-    listing = run("problems")
+def test_problems_lists_and_explains_codes(welfarectl):
+    listing = welfarectl("problems")
     assert listing.exit_code == 0 and "invalid-codice-fiscale" in listing.output
-    explained = run("problems", "unknown-field")
+    explained = welfarectl("problems", "unknown-field")
     assert explained.exit_code == 0 and "closest known field" in explained.output
-    assert run("problems", "no-such-code").exit_code == 2
+    assert welfarectl("problems", "no-such-code").exit_code == 2
 
 
-def test_schema_prints_json_schema_from_the_models():
-    result = run("schema", "services")
+def test_schema_prints_json_schema_from_the_models(welfarectl):
+    result = welfarectl("schema", "services")
     schema = json.loads(result.output)
     assert schema["$schema"].startswith("https://json-schema.org/")
     assert "provider" in schema["$defs"]["Service"]["properties"]
@@ -183,11 +174,10 @@ def test_docs_formats_documents_every_field_and_column_of_the_code():
     assert "`hire date`" in committed and "`data di assunzione`" in committed
 
 
-def test_the_sample_network_validates_and_its_figures_match_the_brief():
-    done = subprocess.run([sys.executable, "-m", "welfarectl", "-C", str(ROOT), "validate"],
-                          capture_output=True, text=True, env={**os.environ, "LANG": "C"})
-    assert done.returncode == 0, done.stdout[-3000:]
-    figures = json.loads(run("-C", str(ROOT), "stats", "--format", "json").output)
+def test_the_sample_network_validates_and_its_figures_match_the_brief(welfarectl):
+    done = welfarectl("-C", ROOT, "validate")
+    assert done.exit_code == 0, done.output[-3000:]
+    figures = json.loads(welfarectl("-C", ROOT, "stats", "--format", "json").stdout)
     assert figures["member_companies"] == 50
     assert figures["sectors"] == 13
     assert 2500 <= figures["employees"] <= 2600

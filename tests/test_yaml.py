@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from welfarectl.network.catalogue import load_catalogue
-from welfarectl.network.skeleton import create_network
 
 
 @pytest.fixture
-def net(tmp_path: Path) -> Path:
-    create_network(tmp_path / "net")
-    return tmp_path / "net"
+def net(new_network: Path) -> Path:
+    """A new network, as `welfarectl init` creates it."""
+    return new_network
 
 
 def write(net: Path, name: str, content: str | bytes) -> None:

@@ -1,0 +1,69 @@
+"""Small networks copied from the sample, and `welfarectl` run on them in this process, as a user
+on a fixed day would run it: same arguments, same exit codes, stdout and stderr apart."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from click.testing import Result
+from typer.testing import CliRunner
+
+from welfarectl.cli.app import app
+from welfarectl.network.members import Employee, read_employees
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY = 1795651200  # SOURCE_DATE_EPOCH of 2026-11-26 00:00 UTC, the day every command works on
+TODAY = datetime.fromtimestamp(DAY, tz=UTC).date()
+SMALL_COMPANIES = ("ferramenta-centrale-soliera", "osteria-del-tortellino-felice", "acetaia-il-cortile-antico")
+
+# Click >= 8.2 keeps stderr apart from stdout (`result.stderr`); `result.output` is both, as a terminal shows them.
+_runner = CliRunner()
+
+
+def copy_small_network(root: Path) -> Path:
+    """The sample's catalogue (without its public keys) and card templates, and the workbooks of
+    three member companies: small enough to load in a tenth of a second."""
+    shutil.copytree(ROOT / "catalogue", root / "catalogue", ignore=shutil.ignore_patterns("keys"))
+    shutil.copytree(ROOT / "templates", root / "templates")
+    (root / "members").mkdir()
+    for company in SMALL_COMPANIES:
+        shutil.copy(ROOT / "members" / f"{company}.xlsx", root / "members")
+    return root
+
+
+def staff_of(root: Path, company: str) -> list[Employee]:
+    """Everyone in a company's workbook, read as welfarectl reads it."""
+    staff, problems = read_employees(root / "members" / f"{company}.xlsx", f"members/{company}.xlsx", company)
+    assert problems == [], [p.message() for p in problems]
+    return staff
+
+
+def current_staff(root: Path, company: str, day: date = TODAY) -> list[Employee]:
+    """The company's employees on `day`: the people a card is issued to."""
+    return [employee for employee in staff_of(root, company) if employee.is_current(day)]
+
+
+def run_welfarectl(*args: object, home: Path, day: int = DAY, stdin: str | None = None, **env: str | None) -> Result:
+    """`welfarectl ARGS` as a user whose configuration lives under `home` runs it on `day`:
+    English messages, no signing key from the environment. An exception the command does not
+    turn into a message fails the test with its traceback (as a bug, not as exit code 1)."""
+    environment = {"SOURCE_DATE_EPOCH": str(day), "LANG": "C", "LC_ALL": None, "LC_MESSAGES": None,
+                   "XDG_CONFIG_HOME": str(home / "config"), "HOME": str(home / "home"),
+                   "WELFARECTL_SIGNING_KEY": None, "FORCE_COLOR": None, **env}
+    return _runner.invoke(app, [str(arg) for arg in args], input=stdin, env=environment, catch_exceptions=False)
+
+
+def run_welfarectl_process(*args: object, home: Path, day: int = DAY, **env: str) -> subprocess.CompletedProcess:
+    """The same, in a process of its own (`python -m welfarectl`), for what only a second
+    process can show: another interpreter, another hash seed."""
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": str(day), "LANG": "C", "LC_ALL": "", "LC_MESSAGES": "",
+                   "XDG_CONFIG_HOME": str(home / "config"), "HOME": str(home / "home"), **env}
+    environment.pop("WELFARECTL_SIGNING_KEY", None)
+    environment.pop("FORCE_COLOR", None)
+    return subprocess.run([sys.executable, "-m", "welfarectl", *(str(arg) for arg in args)], capture_output=True,
+                          text=True, env=environment, timeout=120, check=False)

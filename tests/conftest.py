@@ -10,13 +10,14 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 from cardkeys import signing_key
 from click.testing import Result
 from cryptography.hazmat.primitives import serialization
-from networks import DAY, copy_small_network, run_welfarectl
+from networks import TODAY, copy_small_network, run_welfarectl
 
 from welfarectl.network.skeleton import create_network
 
@@ -26,7 +27,7 @@ def welfarectl(tmp_path: Path) -> Callable[..., Result]:
     """Run `welfarectl ARGS` in this process on the fixed day, as a user whose configuration
     (and so the signing key it creates) lives in tmp_path: welfarectl("-C", net, "validate")."""
 
-    def run(*args: object, day: int = DAY, stdin: str | None = None, **env: str | None) -> Result:
+    def run(*args: object, day: date = TODAY, stdin: str | None = None, **env: str | None) -> Result:
         return run_welfarectl(*args, home=tmp_path, day=day, stdin=stdin, **env)
 
     return run

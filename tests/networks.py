@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from click.testing import Result
@@ -17,8 +17,7 @@ from welfarectl.cli.app import app
 from welfarectl.network.members import Employee, read_employees
 
 ROOT = Path(__file__).resolve().parent.parent
-DAY = 1795651200  # SOURCE_DATE_EPOCH of 2026-11-26 00:00 UTC, the day every command works on
-TODAY = datetime.fromtimestamp(DAY, tz=UTC).date()
+TODAY = date(2026, 11, 26)  # the day every command works on (WELFARECTL_AS_OF)
 SMALL_COMPANIES = ("ferramenta-centrale-soliera", "osteria-del-tortellino-felice", "acetaia-il-cortile-antico")
 
 # Click >= 8.2 keeps stderr apart from stdout (`result.stderr`); `result.output` is both, as a terminal shows them.
@@ -48,20 +47,20 @@ def current_staff(root: Path, company: str, day: date = TODAY) -> list[Employee]
     return [employee for employee in staff_of(root, company) if employee.is_current(day)]
 
 
-def run_welfarectl(*args: object, home: Path, day: int = DAY, stdin: str | None = None, **env: str | None) -> Result:
+def run_welfarectl(*args: object, home: Path, day: date = TODAY, stdin: str | None = None, **env: str | None) -> Result:
     """`welfarectl ARGS` as a user whose configuration lives under `home` runs it on `day`:
     English messages, no signing key from the environment. An exception the command does not
     turn into a message fails the test with its traceback (as a bug, not as exit code 1)."""
-    environment = {"SOURCE_DATE_EPOCH": str(day), "LANG": "C", "LC_ALL": None, "LC_MESSAGES": None,
+    environment = {"WELFARECTL_AS_OF": day.isoformat(), "LANG": "C", "LC_ALL": None, "LC_MESSAGES": None,
                    "XDG_CONFIG_HOME": str(home / "config"), "HOME": str(home / "home"),
                    "WELFARECTL_SIGNING_KEY": None, "FORCE_COLOR": None, **env}
     return _runner.invoke(app, [str(arg) for arg in args], input=stdin, env=environment, catch_exceptions=False)
 
 
-def run_welfarectl_process(*args: object, home: Path, day: int = DAY, **env: str) -> subprocess.CompletedProcess:
+def run_welfarectl_process(*args: object, home: Path, day: date = TODAY, **env: str) -> subprocess.CompletedProcess:
     """The same, in a process of its own (`python -m welfarectl`), for what only a second
     process can show: another interpreter, another hash seed."""
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": str(day), "LANG": "C", "LC_ALL": "", "LC_MESSAGES": "",
+    environment = {**os.environ, "WELFARECTL_AS_OF": day.isoformat(), "LANG": "C", "LC_ALL": "", "LC_MESSAGES": "",
                    "XDG_CONFIG_HOME": str(home / "config"), "HOME": str(home / "home"), **env}
     environment.pop("WELFARECTL_SIGNING_KEY", None)
     environment.pop("FORCE_COLOR", None)

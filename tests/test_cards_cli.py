@@ -10,11 +10,11 @@ import csv
 import json
 import shutil
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from networks import DAY, SMALL_COMPANIES, TODAY, current_staff, run_welfarectl, run_welfarectl_process, staff_of
+from networks import SMALL_COMPANIES, TODAY, current_staff, run_welfarectl, run_welfarectl_process, staff_of
 from pdfpages import fonts, pdffonts, read_qr_codes, render_page, zbarimg_on_page_one
 from pypdf import PdfReader
 from xlsxfiles import EMPLOYEE_HEADER, write_workbook
@@ -271,7 +271,7 @@ def test_verify_reports_each_status_with_its_exit_code(printed, printed_copy, we
 
     assert welfarectl("-C", printed_copy, "cards", "verify", "WC1:not base45!").exit_code == VERIFY_EXIT["malformed"]
 
-    years_later = welfarectl("-C", printed_copy, "cards", "verify", payload, "--format", "json", day=DAY + 3 * 366 * 86400)
+    years_later = welfarectl("-C", printed_copy, "cards", "verify", payload, "--format", "json", day=TODAY + timedelta(days=3 * 366))
     assert years_later.exit_code == VERIFY_EXIT["expired"]
     assert json.loads(years_later.stdout)["status"] == "expired"
 

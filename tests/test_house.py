@@ -123,7 +123,7 @@ def test_validate_print_and_revocations_read_each_source_file_once(tmp_path):
     key.write_bytes(signing_key(5).private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     key.chmod(0o600)
-    env = {"SOURCE_DATE_EPOCH": "1795651200", "LANG": "C", "LC_ALL": "", "WELFARECTL_SIGNING_KEY": str(key),
+    env = {"WELFARECTL_AS_OF": "2026-11-26", "LANG": "C", "LC_ALL": "", "WELFARECTL_SIGNING_KEY": str(key),
            "XDG_CONFIG_HOME": str(tmp_path / "config")}
     _reads_of(network, "cards", "issue", env=env)
     _reads_of(network, "cards", "revoke", "1000 0004", "--reason", "lost", env=env)

@@ -21,7 +21,7 @@ def env(tmp_path: Path) -> dict:
     key.write_bytes(signing_key(6).private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     key.chmod(0o600)
-    return {"SOURCE_DATE_EPOCH": "1795651200", "LANG": "C", "LC_ALL": "", "WELFARECTL_SIGNING_KEY": str(key),
+    return {"WELFARECTL_AS_OF": "2026-11-26", "LANG": "C", "LC_ALL": "", "WELFARECTL_SIGNING_KEY": str(key),
             "XDG_CONFIG_HOME": str(tmp_path / "config")}
 
 
@@ -176,3 +176,18 @@ def test_a_key_file_given_that_does_not_exist_is_an_error_and_signing_says_which
     assert done.exit_code == 0 and f"({env['WELFARECTL_SIGNING_KEY']})" in done.stdout
     current = (net / "catalogue" / "keys" / "current").read_text(encoding="utf-8").strip()
     assert f"signed with key {current} " in done.stdout
+
+
+def test_source_date_epoch_pins_pdf_dates_not_the_day_cards_are_issued(net, env):
+    from datetime import date
+
+    ci = {k: v for k, v in env.items() if k != "WELFARECTL_AS_OF"}
+    ci["SOURCE_DATE_EPOCH"] = "2208988800"  # 2040-01-01, as a CI system may set it for its builds
+    issued = welfarectl(net, ci, "--as-of", "26/11/2026", "cards", "issue", "--format", "json")
+    assert issued.exit_code == 0, issued.output
+    assert {card["expires"] for card in json.loads(issued.stdout)["cards"]} == {"2028-11-26"}
+    today = welfarectl(net, ci, "cards", "issue", "--dry-run", "--format", "json")
+    still_valid = date.today() <= date(2028, 11, 26)  # in 2040 every card would have expired
+    assert today.exit_code == 0 and (json.loads(today.stdout)["issued"] == 0) == still_valid
+    bad = welfarectl(net, ci, "--as-of", "31/02/2026", "validate")
+    assert bad.exit_code == 2 and "not a date" in bad.output

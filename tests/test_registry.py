@@ -29,7 +29,6 @@ from welfarectl.cards.number import format_card_number, new_card_number, normali
 from welfarectl.pipeline import load_network
 
 ROOT = Path(__file__).resolve().parent.parent
-DAY = "1795651200"  # SOURCE_DATE_EPOCH of 2026-11-26
 TODAY = date(2026, 11, 26)
 ACETAIA, OSTERIA, FERRAMENTA = "acetaia-il-cortile-antico", "osteria-del-tortellino-felice", "ferramenta-centrale-soliera"
 N1, N2, N3 = (new_card_number(1_000_000 + i) for i in range(3))
@@ -55,7 +54,7 @@ CURRENT = 6
 
 @pytest.fixture(autouse=True)
 def fixed_day(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
+    monkeypatch.setenv("WELFARECTL_AS_OF", "2026-11-26")
 
 
 def make_network(root: Path, staff: dict = STAFF, extra: int = 0) -> Path:
@@ -505,7 +504,7 @@ print(json.dumps([card.number for card in registry.issue_cards(network)]), flush
 
 def start(script: str, *args: str) -> subprocess.Popen:
     process = subprocess.Popen([sys.executable, "-c", script, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               text=True, cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": DAY})
+                               text=True, cwd=ROOT, env={**os.environ, "WELFARECTL_AS_OF": "2026-11-26"})
     assert process.stdout.readline() == "ready\n"
     return process
 

@@ -16,7 +16,7 @@ from welfarectl.cli.app import app
 from welfarectl.network.catalogue import load_catalogue
 from welfarectl.network.skeleton import create_network
 
-DAY = {"SOURCE_DATE_EPOCH": "1795651200", "LANG": "C", "LC_ALL": ""}  # 2026-11-26
+DAY = {"WELFARECTL_AS_OF": "2026-11-26", "LANG": "C", "LC_ALL": ""}  # 2026-11-26
 KEY = signing_key(3)
 
 

@@ -48,12 +48,21 @@ def _root(
         typer.Option("--directory", "-C", help="Run as if started in DIR (the network directory).",
                      file_okay=False, metavar="DIR"),
     ] = Path("."),
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", envvar="WELFARECTL_AS_OF", metavar="DATE",
+        help="The day to work on (YYYY-MM-DD or dd/mm/yyyy): cards are issued, expire and verify as of "
+             "that day. Default: today. Also $WELFARECTL_AS_OF.")] = None,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True,
                                           callback=_print_version)] = False,
 ) -> None:
-    from welfarectl.base.clock import today
+    from welfarectl.base.clock import parse_day, today
 
-    ctx.obj = Run(directory, today())  # the one clock: every command of this run works on this day
+    try:
+        day = parse_day(as_of) if as_of else today()  # the one clock: every command of this run works on this day
+    except ValueError:
+        raise typer.BadParameter(f"'{as_of}' is not a date: write YYYY-MM-DD or dd/mm/yyyy",
+                                 param_hint="--as-of / WELFARECTL_AS_OF") from None
+    ctx.obj = Run(directory, day)
 
 
 @app.command()

@@ -163,7 +163,7 @@ def test_expired_when_the_expiry_is_before_today_not_on_it():
     assert verify(text, today=EXPIRES).status == "valid"
     verdict = verify(text, today=EXPIRES + timedelta(days=1))
     assert (verdict.status, verdict.card, verdict.exit_code) == ("expired", CARD, 7)
-    assert verdict.detail == "expired on 2028-11-30"
+    assert verdict.detail == "expired on 30/11/2028"
 
 
 def test_revoked_cards_are_reported_with_their_date_and_before_expiry():
@@ -171,7 +171,7 @@ def test_revoked_cards_are_reported_with_their_date_and_before_expiry():
     revoked = {CARD: date(2026, 3, 1)}
     verdict = verify(text, revoked=revoked)
     assert (verdict.status, verdict.card, verdict.exit_code, verdict.detail) == \
-        ("revoked", CARD, 8, "revoked on 2026-03-01")
+        ("revoked", CARD, 8, "revoked on 01/03/2026")
     assert verify(text, revoked=revoked, today=date(2030, 1, 1)).status == "revoked"
     assert verify(text, revoked={"10000012": date(2026, 3, 1)}).status == "valid"
 

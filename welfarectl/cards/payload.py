@@ -23,6 +23,7 @@ import base45
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from welfarectl.base.italian import format_day
 from welfarectl.pdf import qrmatrix
 
 from .keys import SigningKey
@@ -162,10 +163,10 @@ def verify_payload(text: str, public_keys: Mapping[str, Ed25519PublicKey], netwo
     if decoded.network_tag != network_tag(network_id).hex():
         return Verdict("other-network", card, expires, key_id, f"signed for another network, not {network_id}")
     if revoked is not None and card in revoked:
-        return Verdict("revoked", card, expires, key_id, f"revoked on {revoked[card].isoformat()}")
+        return Verdict("revoked", card, expires, key_id, f"revoked on {format_day(revoked[card])}")
     if expires < today:
-        return Verdict("expired", card, expires, key_id, f"expired on {expires.isoformat()}")
+        return Verdict("expired", card, expires, key_id, f"expired on {format_day(expires)}")
     if revoked is None:
         return Verdict("revocation-unchecked", card, expires, key_id,
-                       f"genuine and valid until {expires.isoformat()}, but not checked against a revocation list")
-    return Verdict("valid", card, expires, key_id, f"valid until {expires.isoformat()}")
+                       f"genuine and valid until {format_day(expires)}, but not checked against a revocation list")
+    return Verdict("valid", card, expires, key_id, f"valid until {format_day(expires)}")

@@ -234,7 +234,7 @@ def test_validate_reports_a_hand_edited_registry_by_line(net):
     done = welfarectl(net, "validate", "--format", "json")
     assert done.returncode == 1
     found = [(p["code"], p["line"]) for p in json.loads(done.stdout)["problems"]]
-    assert ("registry-chain-broken", 4) in found
+    assert ("registry-line-edited", 3) in found
     refused = welfarectl(net, "cards", "issue")
     assert refused.returncode == 1
 

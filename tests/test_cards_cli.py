@@ -117,7 +117,7 @@ def test_validate_reports_a_hand_edited_registry_by_line(issued_copy, welfarectl
     done = welfarectl("-C", issued_copy, "validate", "--format", "json")
     assert done.exit_code == 1
     found = [(p["code"], p["line"]) for p in json.loads(done.stdout)["problems"]]
-    assert ("registry-chain-broken", 4) in found
+    assert ("registry-line-edited", 3) in found
     refused = welfarectl("-C", issued_copy, "cards", "issue")
     assert refused.exit_code == 1
 

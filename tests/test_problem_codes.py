@@ -111,10 +111,14 @@ def load_all(root: Path) -> list[Problem]:
 Build = Callable[[Path], object]
 
 
-def edit(file: str, old: str, new: str) -> Build:
-    """Replace the one occurrence of `old` in `file`."""
+def edit(file: str, old: str, new: str, *, last: bool = False) -> Build:
+    """Replace the one occurrence of `old` in `file` (the last one, with `last`)."""
     def build(root: Path) -> None:
         text = (root / file).read_text(encoding="utf-8")
+        if last:
+            before, _, after = text.rpartition(old)
+            (root / file).write_text(before + new + after, encoding="utf-8")
+            return
         assert text.count(old) == 1, f"{old!r} is not once in {file}"
         (root / file).write_text(text.replace(old, new), encoding="utf-8")
     return build
@@ -195,12 +199,22 @@ def merge_d2_d3(book: Workbook) -> None:
     book["Dipendenti"].merge_cells("D2:D3")
 
 
-def two_lines_chain_broken(root: Path) -> None:
+def first_line_edited(root: Path) -> None:
+    """The issue date of line 1 changed by hand: line 2's hash of line 1 no longer matches it."""
     data = ledger(issued(), {"event": "printed", "cards": [CARD], "date": "2026-02-02"})
     first, second, _ = data.split(b"\n")
-    second = second.replace(hashlib.sha256(first).hexdigest().encode(), b"0" * 64)
+    first = first.replace(b'"date":"2026-02-01"', b'"date":"2026-01-01"')
     (root / "members" / "cards.jsonl").write_bytes(first + b"\n" + second + b"\n")
-    (root / "members" / "cards.head").unlink()
+    (root / "members" / "cards.head").write_bytes(head(data))
+
+
+def middle_line_deleted(root: Path) -> None:
+    """Line 2 of three deleted: line 3, now second, follows line 1 neither by hash nor by seq."""
+    printed = {"event": "printed", "cards": [CARD], "date": "2026-02-02"}
+    data = ledger(issued(), printed, {**printed, "date": "2026-02-03"})
+    first, _, third, _ = data.split(b"\n")
+    (root / "members" / "cards.jsonl").write_bytes(first + b"\n" + third + b"\n")
+    (root / "members" / "cards.head").write_bytes(head(data))
 
 
 def head_ahead_of_registry(root: Path) -> None:
@@ -353,13 +367,24 @@ CASES = [
                                                     + "    by_organisation: {prima-impresa: 8, prima-cooperativa: 5}\n"),
          f"{WORKSHOPS}:8:22"),
     Case("unknown-survey-company", "not-a-member", survey((0, "prima-cooperativa")), "members/survey.xlsx:Risposte!A2"),
+    # references to records with errors, repeated identifiers
+    Case("reference-to-invalid-record", "provider", edit(ORGS, "province: MO}\n", "province: Modena}\n", last=True),
+         f"{SERVICES}:7:15"),
+    Case("reference-to-invalid-record", "coordinator", edit(ORGS, "province: MO}\n  - id: prima-impresa",
+                                                            "province: Modena}\n  - id: prima-impresa"), f"{NETWORK}:10:14"),
+    Case("reference-to-invalid-record", "workbook", edit(ORGS, "    size: small\n", "    size: tiny\n"), WORKBOOK),
+    Case("reference-to-invalid-record", "survey-company", both(edit(ORGS, "    size: small\n", "    size: tiny\n"), survey()),
+         "members/survey.xlsx:Risposte!A2"),
+    Case("duplicate-partita-iva", "same-organisation-twice", edit(ORGS, 'partita_iva: "03456780034"',
+                                                                  'partita_iva: "02345670026"'), f"{ORGS}:24:18"),
     # cards
     Case("registry-malformed", "not-json", registry(issued(), tail=b"{seq: 2}\n"), f"{CARDS}:2"),
     Case("registry-malformed", "bad-date", registry({**issued(), "expires": "01/02/2028"}), f"{CARDS}:1"),
     Case("registry-malformed", "empty-line", registry(issued(), tail=b"\n"), f"{CARDS}:2"),
     Case("registry-malformed", "head", write("members/cards.head", "{}\n"), "members/cards.head:1"),
     Case("registry-truncated", "last-line", registry(issued(), tail=b'{"seq":2,"event":"prin'), f"{CARDS}:2"),
-    Case("registry-chain-broken", "edited-line", two_lines_chain_broken, f"{CARDS}:2"),
+    Case("registry-line-edited", "edited-line", first_line_edited, f"{CARDS}:1"),
+    Case("registry-chain-broken", "deleted-line", middle_line_deleted, f"{CARDS}:2"),
     Case("registry-lines-missing", "last-line-deleted", head_ahead_of_registry, f"{CARDS}:1"),
     Case("card-holder-left", "leaving-date", staff([*MARIA, date(2026, 10, 31)]), f"{CARDS}:1"),
     Case("card-holder-unknown", "not-in-workbook", staff(["Bianchi", "Anna", a_codice_fiscale(1), date(2021, 1, 1)]),

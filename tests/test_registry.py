@@ -364,11 +364,11 @@ def rewrite_lines(network, change) -> None:
     ledger_path(network).write_bytes(b"".join(change(lines)))
 
 
-def test_a_hand_edit_breaks_the_chain_at_the_next_line_only(issued_net):
+def test_a_hand_edit_is_reported_at_the_edited_line_only(issued_net):
     rewrite_lines(issued_net, lambda lines: [*lines[:2], lines[2].replace(b"2028-11-26", b"2029-11-26"), *lines[3:]])
     _, problems = registry.read_registry(issued_net.root)
     assert [(p.code, p.location.line, dict(p.params)) for p in problems] == [
-        ("registry-chain-broken", 4, {"line": 4, "previous": 3})]
+        ("registry-line-edited", 3, {"line": 3, "next": 4})]
 
 
 def test_a_deleted_middle_line_is_reported_where_it_was(issued_net):

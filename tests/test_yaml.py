@@ -140,11 +140,11 @@ def test_a_syntax_error_has_its_line(net):
     assert found(net) == [("catalogue/organisations.yaml:8:1", "yaml-syntax")]
 
 
-def test_unknown_fields_warn_with_a_suggestion_and_the_record_still_loads(net):
+def test_unknown_fields_are_errors_with_a_suggestion_and_the_record_still_loads(net):
     write(net, "organisations.yaml", ORG + "    legl_form: S.r.l.\n")
     catalogue, problems = load_catalogue(net)
     assert [(str(p.location), p.code, p.severity) for p in problems] == [
-        ("catalogue/organisations.yaml:7:5", "unknown-field", "warning")]
+        ("catalogue/organisations.yaml:7:5", "unknown-field", "error")]
     assert "did you mean 'legal_form'?" in problems[0].message()
     assert catalogue.organisations[0].id == "coordinamento-rete"
 

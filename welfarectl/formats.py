@@ -31,8 +31,13 @@ workbooks sent by HR staff), `templates/` and `output/`.
   written `YYYY-MM-DD`. A number written where text is expected (`partita_iva: 01234560017`) is
   read as the text written, leading zeros included; text where a number or date is expected is an
   error, never silently converted.
-- A key written twice in one mapping is an error. Unknown fields are warnings, with the closest
-  known field suggested.
+- A key written twice in one mapping is an error. So is an unknown field, at any level (a typo
+  such as `validity_month` would otherwise leave `validity_months` at its default): the message
+  suggests the closest known field.
+- A value with a set form (an id, a province, a postcode, an e-mail address, an ATECO code) that
+  does not have it is an error whose message describes the form, with an example.
+- A record with an error is left out; whatever refers to it (a service's provider, a workbook's
+  name...) is reported as referring to a record with errors, at the place of its first error.
 - Files are UTF-8 (a byte-order mark is accepted); indentation is with spaces.
 - Each file's first lines may carry `# yaml-language-server: $schema=schema/<kind>.schema.json`:
   editors with a YAML language server then complete and check fields as you type.
@@ -98,8 +103,9 @@ are CMYK percentages `[c, m, y, k]`, text sizes in points, fonts `DejaVuSans` or
 - the QR element is big enough for modules of at least 0.4 mm with a 4-module quiet zone;
 - texts name only the fields below, in braces (`Tessera n. {card_number}`); a text that does not
   fit shrinks down to `min_size`, then wraps up to `max_lines`, and never overflows;
-- a fixed text (no per-card field) that fits only below its `min_size` is a warning; a card whose
-  holder's name prints below `min_size` is listed by `cards print`;
+- a fixed text (no per-card field) that fits only below its `min_size` is an error; a card whose
+  holder's name prints below `min_size` is listed by `cards print`, and one whose name would print
+  below both its `min_size` and 5 pt is held back (not printed, not noted as printed, listed);
 - texts, lists and the QR code do not overlap (a warning names both elements);
 - every character of fixed texts, and of the names of current employees and member companies,
   has a glyph in the card font.
@@ -109,8 +115,9 @@ _REGISTRY = """## `members/cards.jsonl`: the card registry
 
 Written by `welfarectl cards`, never by hand: one JSON object a line, one line per event, each
 line carrying in `prev` the SHA-256 (hex) of the line before (`null` on the first line), so that
-`validate` reports an edited, deleted or moved line by its line number. Commit it with the rest
-of the network.
+`validate` reports an edited, deleted or moved line by its line number: a line edited in place at
+that line (`registry-line-edited`), lines deleted or moved where the chain breaks
+(`registry-chain-broken`). Commit it with the rest of the network.
 
 | event | fields |
 | --- | --- |
@@ -121,7 +128,10 @@ of the network.
 | `printed` | `seq`, `cards` (the card numbers printed in one run), `date`, `prev` |
 
 `members/cards.head`, rewritten after each write, records the registry's line count and the hash of
-its last line (`{"lines": N, "last": H}`), so that lines cut from the end are reported too.
+its last line (`{"lines": N, "last": H}`), so that lines cut from the end are reported too. The
+limit: lines cut from the end *and* `cards.head` deleted (or rewritten to match) leave a registry
+that is sound as far as it goes, and nothing in the network records what is gone; only version
+control does, which is why both files are committed after every card command.
 
 Card numbers are a 7-digit serial (from 1000000, never reused) and a Damm check digit, printed
 `1000 0004`. A card is active from its issue until it is revoked or replaced, and through its

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import errno
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -56,6 +56,12 @@ class ProblemType:
     description: str
     message_en: str
     message_it: str
+    # Parameters the templates use that follow from those the producer gives (a noun in the
+    # singular or the plural): computed when the message is written, never stored.
+    derive: Callable[[dict[str, object]], dict[str, object]] | None = None
+
+    def params_for(self, params: dict[str, object]) -> dict[str, object]:
+        return {**params, **self.derive(params)} if self.derive else params
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +81,7 @@ class Problem:
     def message(self, lang: str = "en") -> str:
         kind = CATALOGUE[self.code]
         template = kind.message_it if lang == "it" else kind.message_en
-        return template.format(**dict(self.params))
+        return template.format(**kind.params_for(dict(self.params)))
 
     def sort_key(self) -> tuple:
         return (*self.location.sort_key(), self.code, repr(self.params))
@@ -97,8 +103,8 @@ class Problem:
 def problem(code: str, location: Location, **params: object) -> Problem:
     """Make a problem; an unknown code or a missing parameter is a bug, so it raises."""
     kind = CATALOGUE[code]
-    kind.message_en.format(**params)
-    kind.message_it.format(**params)
+    kind.message_en.format(**kind.params_for(params))
+    kind.message_it.format(**kind.params_for(params))
     return Problem(code, location, tuple(params.items()))
 
 
@@ -149,8 +155,32 @@ def has_errors(problems: list[Problem]) -> bool:
 CATALOGUE: dict[str, ProblemType] = {}
 
 
-def _define(code: str, severity: Severity, title: str, description: str, en: str, it: str) -> None:
-    CATALOGUE[code] = ProblemType(code, severity, title, description, en, it)
+def _define(code: str, severity: Severity, title: str, description: str, en: str, it: str,
+            derive: Callable[[dict[str, object]], dict[str, object]] | None = None) -> None:
+    CATALOGUE[code] = ProblemType(code, severity, title, description, en, it, derive)
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """'1 line', '3 lines': a count with its noun in the right number."""
+    return f"{count:,} {one if count == 1 else many}"
+
+
+# hidden-cells: what the producer names (rows, columns, sheet) -> the noun in English, singular and
+# plural, and in Italian with its adjective (every noun is feminine), singular and plural
+_HIDDEN = {"rows": ("row", "rows", "Riga nascosta", "Righe nascoste"),
+           "columns": ("column", "columns", "Colonna nascosta", "Colonne nascoste"),
+           "sheet": ("sheet", "sheets", "Scheda nascosta", "Schede nascoste")}
+
+
+def _hidden_forms(params: dict[str, object]) -> dict[str, object]:
+    """'hidden row 3 is read', 'hidden rows 3-5, 8 are read': one sheet, or rows or columns listed
+    as one number or letter, is one."""
+    what, which = str(params["what"]), str(params["which"])
+    one_en, many_en, one_it, many_it = _HIDDEN.get(what, (what, what, str(params.get("what_it", what)),
+                                                          str(params.get("what_it", what))))
+    single = what == "sheet" or ("," not in which and "-" not in which)
+    return {"hidden": one_en if single else many_en, "is_are": "is" if single else "are",
+            "hidden_it": one_it if single else many_it, "read_it": "è letta" if single else "sono lette"}
 
 
 # --- files -------------------------------------------------------------------------------------
@@ -217,11 +247,12 @@ _define("missing-field", "error", "Required field missing",
         "A required field is absent. docs/formats.md lists every field and whether it is required.",
         "required field '{field}' is missing",
         "manca il campo obbligatorio '{field}'")
-_define("unknown-field", "warning", "Unknown field",
-        "The field is not part of the format and is ignored. Usually a typo: the message suggests "
-        "the closest known field.",
-        "unknown field '{field}' is ignored{suggestion}",
-        "il campo sconosciuto '{field}' è ignorato{suggestion_it}")
+_define("unknown-field", "error", "Unknown field",
+        "The field is not part of the format. Usually a typo, which would otherwise leave the field it "
+        "meant at its default without a word (`validity_month: 12` for `validity_months`): the message "
+        "suggests the closest known field. The JSON Schemas (`welfarectl schema KIND`) say the same.",
+        "unknown field '{field}'{suggestion}",
+        "campo sconosciuto '{field}'{suggestion_it}")
 # --- workbooks ---------------------------------------------------------------------------------
 _define("unreadable-workbook", "error", "Not a readable Excel workbook",
         "The file is not an .xlsx workbook welfarectl can read: a CSV or old .xls renamed, a "
@@ -268,8 +299,8 @@ _define("merged-cells", "warning", "Merged cells in the data",
 _define("hidden-cells", "warning", "Hidden rows or columns",
         "Hidden rows and columns are read like visible ones. Check that they are meant to be part "
         "of the list.",
-        "hidden {what} {which} are read like visible ones",
-        "{what_it} nascoste {which} sono lette come le altre")
+        "hidden {hidden} {which} {is_are} read like the visible ones",
+        "{hidden_it} {which} {read_it} come le altre", _hidden_forms)
 _define("missing-value", "error", "Required cell empty",
         "A row has a value in some columns but not in a required one.",
         "{column} is empty",
@@ -339,6 +370,26 @@ _define("unknown-survey-company", "warning", "Survey answer from an unknown comp
         "Survey responses name the member company of the respondent; this one names no member company.",
         "company '{company}' is not a member company",
         "l'impresa '{company}' non è un'impresa aderente")
+# --- messages that point at the cause (references to records with errors, repeated identifiers,
+# the edited line of the registry) -------------------------------------------------------------
+_define("reference-to-invalid-record", "warning", "Reference to a record with errors",
+        "A field (or a workbook's name, or a survey answer) names a record that is in the catalogue but "
+        "was not loaded because it has errors of its own, reported at its place. Fix those first; "
+        "the reference is checked again then.",
+        "{field}: refers to {kind} '{id}', which has errors at {other}",
+        "{field_it}: rimanda a '{id}' tra {kind_it}, che ha errori in {other}")
+_define("duplicate-partita-iva", "error", "Two organisations with the same partita IVA",
+        "A partita IVA identifies one organisation, so two records with the same one are the same "
+        "organisation written twice (or one of them has a wrong number). Keep one record.",
+        "partita IVA {value} is already the one of organisation '{first}' at {other}",
+        "la partita IVA {value} è già quella dell'organizzazione '{first}' in {other}")
+_define("registry-line-edited", "error", "Card registry line edited by hand",
+        "Each line of the card registry carries the hash of the line before it. The next line's hash "
+        "of this line no longer matches it, while the numbering (seq) runs on without a gap: this line "
+        "was changed after it was written (or, rarely, the hash on the next line was). Restore the "
+        "registry from version control.",
+        "line {line} was changed after it was written: line {next} records a different hash of it",
+        "la riga {line} è stata modificata dopo essere stata scritta: la riga {next} ne registra un hash diverso")
 
 
 # --- cards: the registry, the signing keys, the card layouts -----------------------------------
@@ -353,10 +404,11 @@ _define("registry-truncated", "error", "Card registry cut short",
         "mid-write. Restore the registry from version control or a backup.",
         "the last line ({line}) is incomplete",
         "l'ultima riga ({line}) è incompleta")
-_define("registry-chain-broken", "error", "Card registry edited by hand",
+_define("registry-chain-broken", "error", "Card registry lines deleted or moved",
         "Each line of the card registry carries the hash of the line before it. This line's hash "
-        "does not match: the line before it was edited, or lines were deleted or reordered. Restore "
-        "the registry from version control.",
+        "does not match and its seq does not follow the line before's: lines were deleted or "
+        "reordered (a line edited in place, with the numbering intact, is `registry-line-edited`, "
+        "reported at that line). Restore the registry from version control.",
         "line {line} does not follow from line {previous}: a line was edited, deleted or moved",
         "la riga {line} non segue dalla riga {previous}: una riga è stata modificata, tolta o spostata")
 _define("card-holder-left", "warning", "Active card of someone who has left",
@@ -400,19 +452,25 @@ _define("layout-overlap", "warning", "Layout elements overlap",
         "print over the other. Rectangles are backgrounds and may lie under anything.",
         "{element} overlaps {other} (line {other_line})",
         "{element_it} si sovrappone a un altro elemento, {other_it} (riga {other_line})")
-_define("text-does-not-fit", "warning", "Text too long for its box",
-        "A layout text does not fit its box even at its min_size on max_lines lines; it will be printed "
-        "smaller than min_size. Shorten the text, enlarge the box, or allow more lines.",
+_define("text-does-not-fit", "error", "Text too long for its box",
+        "A fixed layout text (one without per-card fields) does not fit its box even at its min_size on "
+        "max_lines lines, so it would print smaller than min_size on every card. Shorten the text, "
+        "enlarge the box, or allow more lines. (Holders' names are fitted card by card when printing: "
+        "the print run lists those printed below min_size and holds back those below 5 pt.)",
         "{element} fits only at {size} pt, below its min_size {min_size} pt",
         "{element_it} entra solo a {size} pt, sotto il suo min_size di {min_size} pt")
 _define("registry-lines-missing", "error", "Lines missing at the end of the card registry",
         "members/cards.head records how many lines the card registry had and the hash of its last "
         "line when welfarectl last wrote it. The registry is now shorter, or its last line differs: "
-        "lines were deleted or edited at the end. Restore both files from version control.",
+        "lines were deleted or edited at the end. Restore both files from version control. (Lines "
+        "deleted at the end together with members/cards.head leave nothing to compare: version control "
+        "is the only record of those.)",
         "line {expected}, recorded in members/cards.head as the last one written, is no longer in the "
-        "registry ({found} lines): lines were deleted or edited at its end",
+        "registry ({found_lines}): lines were deleted or edited at its end",
         "la riga {expected}, registrata in members/cards.head come l'ultima scritta, non è più nel "
-        "registro ({found} righe): righe in fondo sono state tolte o modificate")
+        "registro ({found_lines_it}): righe in fondo sono state tolte o modificate",
+        lambda params: {"found_lines": plural(int(params["found"]), "line", "lines"),  # type: ignore[call-overload]
+                        "found_lines_it": plural(int(params["found"]), "riga", "righe")})
 
 
 def render_catalogue_markdown() -> str:

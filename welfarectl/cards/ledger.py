@@ -9,6 +9,8 @@ One JSON object a line, keys in this order, UTF-8, `\\n` after every line:
 Rules:
 - `seq` starts at 1 and grows by one a line; `prev` is the hex SHA-256 of the previous line's bytes
   (null on the first line), so an edited, deleted or moved line breaks the chain at the line after.
+  A line edited in place (the seqs still run on) is reported at itself; lines deleted or moved
+  where the chain breaks. Lines deleted at the end show only against members/cards.head.
 - A card number is issued once; only issued cards are revoked, replaced or printed, and a card is
   revoked or replaced at most once.
 """
@@ -155,7 +157,7 @@ class Registry:
 
 def parse_registry(data: bytes) -> tuple[Registry, list[Problem]]:
     """Read every line. A broken line is reported once: the lines after it are checked against the
-    bytes recorded, so an edit breaks the chain at one line only. A last line without its newline
+    bytes recorded, so an edit breaks the chain at one line only, and is reported at the edited line. A last line without its newline
     is `registry-truncated`. Lines may end in CRLF, as Git for Windows may check the file out:
     line endings are not content, so they are read as LF (and written as LF)."""
     data = data.replace(b"\r\n", b"\n")
@@ -194,7 +196,7 @@ def feed_line(registry: Registry, raw: bytes, number: int, *, last: bool = False
     problems: list[Problem] = []
     chained = fields.get("prev") == expected_prev
     if not chained and number > 1:
-        problems.append(problem("registry-chain-broken", at_line(number), line=number, previous=number - 1))
+        problems.append(_chain_problem(fields.get("seq"), previous_seq, number))
     try:
         kind = _check_shape(fields)
         registry.last_seq = fields["seq"]
@@ -208,6 +210,15 @@ def feed_line(registry: Registry, raw: bytes, number: int, *, last: bool = False
         return problems
     registry.events.append(Event(number, fields["seq"], kind, fields))
     return problems
+
+
+def _chain_problem(seq: object, previous_seq: int | None, number: int) -> Problem:
+    """Line `number` does not carry the hash of the line before it. With the numbering intact
+    (its seq one more than the line before's), that line was edited in place: it is the one
+    reported. Otherwise lines were deleted or moved, and the break is reported where it shows."""
+    if type(seq) is int and previous_seq is not None and seq == previous_seq + 1:
+        return problem("registry-line-edited", at_line(number - 1), line=number - 1, next=number)
+    return problem("registry-chain-broken", at_line(number), line=number, previous=number - 1)
 
 
 def _decode(raw: bytes) -> dict:

@@ -5,7 +5,10 @@ Rules: only cards active on the network's day (not revoked, replaced or expired)
 ordered by company and holder so that a company's cards come off the press together;
 `only_new` leaves out cards already printed; a card whose holder is in no workbook, or has left,
 is not printed (validate warns about both; the run counts them). A name the card font cannot
-print is an error of `validate`, so a network with one never gets here. A run is noted in the
+print is an error of `validate`, so a network with one never gets here. A card whose holder's
+text (a long name) would fit only below both its min_size and 5 pt (`render.HOLD_BACK_BELOW`) is
+held back: not printed nor noted as printed, and listed in the run's facts, so that a layout with
+more room prints it later; one printed below min_size alone is listed (`shrunk`). A run is noted in the
 registry as printed, unless it is a proof. The run returns facts; the command words them.
 """
 
@@ -28,9 +31,11 @@ from .payload import encode_payload
 class NothingToPrint(Exception):
     """No card matches: not an error, the command says so and exits 0."""
 
-    def __init__(self, only_new: bool, skipped: int, company: str | None, none_issued: bool) -> None:
+    def __init__(self, only_new: bool, skipped: int, company: str | None, none_issued: bool,
+                 held: tuple[tuple[str, str, float], ...] = ()) -> None:
         super().__init__("no card to print")
         self.only_new, self.skipped, self.company, self.none_issued = only_new, skipped, company, none_issued
+        self.held = held  # (card, text, size) of the cards held back: every card chosen, when not empty
 
 
 class NoLayouts(Refusal):
@@ -47,6 +52,7 @@ class PrintRun:
     proof: bool
     skipped: int  # active cards left out: their holders left or are in no workbook
     shrunk: tuple[tuple[str, str, float], ...]  # (card, text, size) printed below the text's min_size
+    held: tuple[tuple[str, str, float], ...] = ()  # (card, text, size) not printed: the text fits only too small
 
     @property
     def manifest(self) -> Path:
@@ -85,7 +91,13 @@ def print_cards(network: Network, key: SigningKey, target: Path, *, sheet: str, 
         payload=encode_payload(card.number, card.expires, settings.id, key),
         company_id=card.company,
     ) for card, person in chosen]
-    job = render.render(cards, front, back, common_fields(network), sheet, proof)
+    fields = common_fields(network)
+    smallest = {card.number: render.too_small(card, front, back, fields) for card in cards}
+    held = [(number, *small) for number, small in smallest.items() if small is not None]
+    cards = [card for card in cards if smallest[card.number] is None]
+    if not cards:
+        raise NothingToPrint(only_new, skipped, company, False, tuple(held))
+    job = render.render(cards, front, back, fields, sheet, proof)
     selection = ", ".join(filter(None, [f"company {company}" if company else "all companies",
                                         "new cards only" if only_new else "", "PROOF, not for issue" if proof else ""]))
     ticket = (job.ticket + f"File: {target.name}\nSelection: {selection}\n"
@@ -99,4 +111,5 @@ def print_cards(network: Network, key: SigningKey, target: Path, *, sheet: str, 
         raise BadTarget(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
     if not proof:
         registry.record_printed(network.root, [card.number for card in cards], day, network.registry)
-    return PrintRun(len(cards), len({row["sheet"] for row in job.manifest}), target, proof, skipped, job.shrunk)
+    return PrintRun(len(cards), len({row["sheet"] for row in job.manifest}), target, proof, skipped, job.shrunk,
+                    tuple(held))

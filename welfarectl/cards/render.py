@@ -22,6 +22,7 @@ QR code's dark modules are written as one path of merged rectangles.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 from collections.abc import Iterator, Sequence
@@ -52,6 +53,7 @@ from .layout import (
 from .number import format_card_number
 from .payload import QR_MODULES, card_qr_matrix
 
+HOLD_BACK_BELOW = 5.0  # pt: a card whose holder's text fits only below this and its min_size is not printed
 BLEED = 2.0  # mm of artwork beyond the trim, on every side of every card on a sheet
 GUTTER = 2 * BLEED  # mm between neighbouring cards: their bleeds meet, one cut each side
 MARK_OFFSET = BLEED + 1.0  # mm from the trim where a crop mark starts: clear of the bleed
@@ -133,6 +135,46 @@ SHEETS = {
     "a4": impose("a4", "A4", 210, 297),
     "sra3": impose("sra3", "SRA3", 320, 450),
 }
+
+
+def too_small(card: PrintCard, front: Layout, back: Layout, fields_common: dict) -> tuple[str, float] | None:
+    """(text, size) of the smallest text of `card` that fits only below both its min_size and
+    HOLD_BACK_BELOW pt, or None: a card that would print so is held back, not printed unreadable.
+    Only texts with per-card fields can: fixed texts below their min_size are errors of the layout."""
+    fields = {key: value for key, value in fields_common.items() if not isinstance(value, list)}
+    values = _card_values(fields, card)
+    smallest: tuple[str, float] | None = None
+    for layout in (front, back):
+        for element in layout.elements:
+            if not (isinstance(element, TextElement) and _varies(element)):
+                continue
+            text = fill(compile_text(element.text), values)
+            size = _fit(element, text).size
+            if size < min(_min_size(element), HOLD_BACK_BELOW) and (smallest is None or size < smallest[1]):
+                smallest = (text, size)
+    return smallest
+
+
+def _min_size(element: TextElement) -> float:
+    return min(element.min_size or element.size, element.size)
+
+
+def _card_values(fields: dict[str, object], card: PrintCard) -> dict[str, object]:
+    return {**fields, "holder": card.holder, "company": card.company,
+            "card_number": format_card_number(card.number), "expires": format_day(card.expires)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _fit_text(text: str, font: str, size: float, min_size: float | None, width: float, height: float,
+              max_lines: int, leading: float):
+    """fit_text, remembered: a print run fits each holder's text when it chooses the cards to print
+    and again when it draws them."""
+    return fit_text(text, font, size, min_size, width, height, max_lines, leading)
+
+
+def _fit(element: TextElement, text: str):
+    return _fit_text(text, element.font, element.size, element.min_size, element.width, element.height,
+                     element.max_lines, element.leading)
 
 
 def render(cards: Sequence[PrintCard], front: Layout, back: Layout, fields_common: dict, sheet: str,
@@ -306,16 +348,13 @@ class _Side:
     def values(self, card: PrintCard | None) -> dict[str, object]:
         if card is None:
             return self.fields
-        return {**self.fields, "holder": card.holder, "company": card.company,
-                "card_number": format_card_number(card.number), "expires": format_day(card.expires)}
+        return _card_values(self.fields, card)
 
     def fit(self, element: TextElement, text: str):
         key = (id(element), text)
         found = self.fitted.get(key)
         if found is None:
-            found = fit_text(text, element.font, element.size, element.min_size, element.width, element.height,
-                             element.max_lines, element.leading)
-            self.fitted[key] = found
+            found = self.fitted[key] = _fit(element, text)
         return found
 
 
@@ -352,7 +391,7 @@ def _draw_rect(side: _Side, canvas, element: RectElement, card) -> None:
 def _draw_text(side: _Side, canvas, element: TextElement, card) -> None:
     text = fill(side.pieces[id(element)], side.values(card))
     fitted = side.fit(element, text)
-    if card is not None and fitted.size < min(element.min_size or element.size, element.size):
+    if card is not None and fitted.size < _min_size(element):
         side.shrunk.append((card.number, text, fitted.size))
     _draw_lines(canvas, element, fitted.size, fitted.lines, element.x, element.width)
 

@@ -255,8 +255,21 @@ def _nothing_to_print(nothing) -> str:
     what = "new active cards" if nothing.only_new else "active cards"
     if nothing.skipped:
         what += f" of current employees ({nothing.skipped} of people who left or are in no workbook)"
+    if nothing.held:
+        return f"no card printed: {_held(nothing.held)}"
     return (f"no {what} to print" + (f" for {nothing.company}" if nothing.company else "")
             + ("; issue them first with `welfarectl cards issue`" if nothing.none_issued else ""))
+
+
+def _held(held) -> str:
+    """The cards held back, each with its text and the size it would need."""
+    from welfarectl.cards.number import format_card_number
+    from welfarectl.cards.render import HOLD_BACK_BELOW
+
+    listed = ", ".join(f"{format_card_number(card)} ('{text}' at {size:g} pt)" for card, text, size in held)
+    return (f"{_count(len(held), 'card')} held back, {'its' if len(held) == 1 else 'their'} text would print "
+            f"below {HOLD_BACK_BELOW:g} pt: {listed}; give the text more room in templates/ (or allow more "
+            "lines), then print again with --only-new")
 
 
 def _count(n: int, noun: str) -> str:
@@ -275,4 +288,6 @@ def _printed(run) -> str:
         card, text, size = min(run.shrunk, key=lambda item: item[2])
         said += (f"; {len(run.shrunk)} text{'s' if len(run.shrunk) != 1 else ''} printed below min_size, "
                  f"the smallest '{text}' at {size:g} pt on card {card}")
+    if run.held:
+        said += f"; not printed: {_held(run.held)}"
     return said

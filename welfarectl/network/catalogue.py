@@ -1,9 +1,11 @@
 """Loading the catalogue files (catalogue/*.yaml) into typed records, each with its source location.
 
 Each record of a list file is validated on its own, so one bad service does not hide the other
-64. Unknown fields become warnings (with the closest known field), a number or boolean written
-where text is expected is read as the text written, and every pydantic error becomes a problem
-at the line and column of the offending value.
+64. Unknown fields are errors (with the closest known field), a number or boolean written where
+text is expected is read as the text written, and every pydantic error becomes a problem at the
+line and column of the offending value. A record with errors is left out, but its id is kept
+(`Catalogue.failed`), so that a reference to it says it has errors rather than that it does not
+exist.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class Catalogue:
     workshops: list[models.Workshop] = field(default_factory=list)
     sources: dict[int, tuple[Document, Path_]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    # kind -> id -> where the first error of a record left out is: the records that failed to load
+    failed: dict[str, dict[str, Location]] = field(default_factory=dict)
 
     def where(self, record: object, *fields: str | int) -> Location:
         """Location of a record, or of one of its fields, in the file it came from."""
@@ -67,36 +71,44 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
             problems += found
             if doc is None:
                 continue
-            records, found = _load_list(doc, key, model)
+            records, failed, found = _load_list(doc, key, model)
             problems += found
+            for record_id, where in failed:
+                cat.failed.setdefault(kind, {}).setdefault(record_id, where)
             for index, record in records:
                 getattr(cat, kind).append(record)
                 cat.sources[id(record)] = (doc, (key, index))
     return cat, problems
 
 
-def _load_list(doc: Document, key: str, model: type[BaseModel]) -> tuple[list, list[Problem]]:
-    """Validate a list file record by record; returns [(index, record)] and the problems."""
+def _load_list(doc: Document, key: str, model: type[BaseModel]
+               ) -> tuple[list, list[tuple[str, Location]], list[Problem]]:
+    """Validate a list file record by record; returns [(index, record)], [(id, where its first
+    error is)] of the records left out that have an id, and the problems."""
     data = doc.data
     if data is None:
-        return [], [problem("yaml-empty", Location(doc.file, 1, 1), key=key)]
+        return [], [], [problem("yaml-empty", Location(doc.file, 1, 1), key=key)]
     if not isinstance(data, dict):
-        return [], [wrong_type(doc, (), key, data, "dict_type")]
+        return [], [], [wrong_type(doc, (), key, data, "dict_type")]
     problems = [
         problem("unknown-field", doc.locate((name,), key=True), field=name, **suggestion(name, [key]))
         for name in data if name != key
     ]
     items = data.get(key)
     if key not in data:
-        return [], [*problems, problem("missing-field", doc.locate(()), field=key)]
+        return [], [], [*problems, problem("missing-field", doc.locate(()), field=key)]
     if items is None:
-        return [], problems
+        return [], [], problems
     if not isinstance(items, list):
-        return [], [*problems, wrong_type(doc, (key,), key, items, "list_type")]
-    records = []
+        return [], [], [*problems, wrong_type(doc, (key,), key, items, "list_type")]
+    records, failed = [], []
     for i, item in enumerate(items):
+        record_id = item.get("id") if isinstance(item, dict) else None  # before validate drops unknown keys
         record, found = validate(model, item, doc, (key, i))
         problems += found
         if record is not None:
             records.append((i, record))
-    return records, problems
+        elif isinstance(record_id, str):
+            errors = [p.location for p in found if p.severity == "error"]
+            failed.append((record_id, min(errors, key=Location.sort_key) if errors else doc.locate((key, i))))
+    return records, failed, problems

@@ -2,7 +2,8 @@
 
 Each check takes the loaded Network and yields problems; `CHECKS` is the list the pipeline runs
 after loading (the card checks, in `cards/checks.py`, run after these). Records that failed to
-load are simply absent, so checks never see half-valid data.
+load are absent, so checks never see half-valid data; their ids are kept, so that a reference to
+one says that it has errors (`reference-to-invalid-record`), not that it does not exist.
 """
 
 from __future__ import annotations
@@ -82,6 +83,28 @@ def check_tax_identifiers(net: Network) -> Iterator[Problem]:
                               value=org.codice_fiscale, **_stdnum_reasons(exc))
 
 
+def check_duplicate_partita_iva(net: Network) -> Iterator[Problem]:
+    """A partita IVA belongs to one organisation: reported at the second, naming the first."""
+    first: dict[str, object] = {}
+    for org in net.organisations:
+        if org.partita_iva is None:
+            continue
+        seen = first.setdefault(org.partita_iva, org)
+        if seen is not org:
+            yield problem("duplicate-partita-iva", net.where(org, "partita_iva"), value=org.partita_iva,
+                          first=seen.id, other=str(net.where(seen, "partita_iva")))  # type: ignore[attr-defined]
+
+
+def _failed_reference(net: Network, kind: str, record_id: str, where: Location, field: str,
+                      field_it: str | None = None) -> Problem | None:
+    """`reference-to-invalid-record` when `record_id` is a record of `kind` left out for its errors."""
+    failed = net.catalogue.failed.get(f"{kind}s", {}).get(record_id)
+    if failed is None:
+        return None
+    return problem("reference-to-invalid-record", where, field=field, field_it=field_it or field, kind=kind,
+                   kind_it=_KINDS_IT[kind], id=record_id, other=str(failed))
+
+
 def check_network_roles(net: Network) -> Iterator[Problem]:
     """The network's coordinator, promoter and funder are organisations with that role."""
     if net.settings is None:
@@ -96,7 +119,9 @@ def _check_org_ref(net: Network, record: object, path: tuple, org_id: str, role:
     where = net.where(record, *path)
     field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
     org = net.organisations_by_id.get(org_id)
-    if org is None:
+    if org is None and (failed := _failed_reference(net, "organisation", org_id, where, field)):
+        yield failed
+    elif org is None:
         yield problem("unknown-reference", where, field=field, kind="organisation", kind_it=_KINDS_IT["organisation"], id=org_id,
                       **suggestion(org_id, net.organisations_by_id))
     elif role is not None and not org.has_role(role):
@@ -173,9 +198,11 @@ def check_workbook_companies(net: Network) -> Iterator[Problem]:
     (a missing workbook is a warning: its staff simply get no cards)."""
     members = {org.id for org in net.member_companies}
     for company in net.workbooks:
-        if company not in members:
-            yield problem("unknown-company-workbook", Location(f"members/{company}.xlsx"), company=company,
-                          **suggestion(company, members))
+        if company in members:
+            continue
+        where = Location(f"members/{company}.xlsx")
+        failed = _failed_reference(net, "organisation", company, where, "the workbook's name", "il nome del file")
+        yield failed or problem("unknown-company-workbook", where, company=company, **suggestion(company, members))
     have = set(net.workbooks)
     for org in net.member_companies:
         if org.id not in have:
@@ -198,13 +225,15 @@ def check_survey_companies(net: Network) -> Iterator[Problem]:
     members = {org.id for org in net.member_companies}
     for response in net.survey:
         if response.company not in members:
-            yield problem("unknown-survey-company", response.table.location(response.row, "company"),
-                          company=response.company)
+            where = response.table.location(response.row, "company")
+            failed = _failed_reference(net, "organisation", response.company, where, "Impresa")
+            yield failed or problem("unknown-survey-company", where, company=response.company)
 
 
 CHECKS: list[Callable[[Network], Iterable[Problem]]] = [
     check_duplicate_ids,
     check_tax_identifiers,
+    check_duplicate_partita_iva,
     check_network_roles,
     check_service_providers,
     check_service_macro_areas,

@@ -1,7 +1,8 @@
 """The catalogue's records as typed, frozen pydantic models: what each YAML file may hold.
 
 The models are strict (no silent coercion: `"10"` is not a number, `1` is not text) and forbid
-unknown fields; the loader turns unknown fields into warnings. `welfarectl schema KIND` prints
+unknown fields (errors, with the closest known field). Every text with a pattern says in words,
+with an example, what it should look like. `welfarectl schema KIND` prints
 their JSON Schema for editors.
 """
 
@@ -10,12 +11,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
 from welfarectl.base import reference
-from welfarectl.sources.records import Id, Record, Text
+from welfarectl.sources.records import Id, Record, Text, pattern
 
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Email = pattern(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                "an e-mail address is name@domain, with no spaces, e.g. 'info@coop-aurora.it'",
+                "un indirizzo e-mail è nome@dominio, senza spazi, per esempio 'info@coop-aurora.it'")
+Postcode = pattern(r"^\d{5}$", "a postcode (CAP) is five digits, e.g. '41121'",
+                   "un CAP è fatto di cinque cifre, per esempio '41121'")
+Province = pattern(r"^[A-Z]{2}$", "a province is its two-letter code in capitals, e.g. 'MO' for Modena",
+                   "una provincia è la sua sigla di due lettere maiuscole, per esempio 'MO' per Modena")
+AtecoCode = pattern(r"^\d{2}(\.\d{1,2}){0,2}$",
+                    "an ATECO code is two digits, then up to two groups of one or two digits after dots, "
+                    "e.g. '88.91' or '56.10.1'",
+                    "un codice ATECO è di due cifre, seguite da al massimo due gruppi di una o due cifre dopo "
+                    "un punto, per esempio '88.91' o '56.10.1'")
 
 OrganisationKind = Literal[tuple(reference.ORGANISATION_KINDS)]  # type: ignore[valid-type]
 Role = Literal[tuple(reference.ROLES)]  # type: ignore[valid-type]
@@ -64,9 +76,9 @@ class NetworkFile(Record):
 # --- catalogue/organisations.yaml --------------------------------------------------------------
 class Address(Record):
     street: Text | None = None
-    postcode: Annotated[str, StringConstraints(pattern=r"^\d{5}$")] | None = None
+    postcode: Postcode | None = None  # type: ignore[valid-type]
     city: Text
-    province: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    province: Province | None = None  # type: ignore[valid-type]
 
 
 class Contacts(Record):
@@ -85,7 +97,7 @@ class Organisation(Record):
     partita_iva: Text | None = Field(None, description="11 digits; quote it so leading zeros stay.")
     codice_fiscale: Text | None = Field(None, description="For bodies without a partita IVA.")
     ateco: AtecoSection | None = Field(None, description="ATECO section letter; required for member companies.")
-    ateco_code: Annotated[str, StringConstraints(pattern=r"^\d{2}(\.\d{1,2}){0,2}$")] | None = None
+    ateco_code: AtecoCode | None = None  # type: ignore[valid-type]
     size: SizeBand | None = None
     address: Address | None = None
     contacts: Contacts | None = None

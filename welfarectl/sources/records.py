@@ -1,9 +1,11 @@
 """Validating records read from YAML: strict pydantic models, each problem at its line and column.
 
 `validate` checks one record (a service, an organisation, a layout element) on its own, so one bad
-record does not hide the others. Unknown fields become warnings with the closest known field; a
-number or boolean written where text is expected is read as the text written (`0123` stays
-"0123"); every other pydantic error becomes a problem at the offending value.
+record does not hide the others. Unknown fields are errors naming the closest known field (the
+record is still read without them, so that what refers to it is checked); a number or boolean
+written where text is expected is read as the text written (`0123` stays "0123"); every other
+pydantic error becomes a problem at the offending value. A text with a pattern is declared with
+`pattern()`, which gives the form in words and an example for the message of a value without it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,26 @@ from welfarectl.base.problems import Problem, problem, suggestion
 
 from .yamldoc import Document, Path_
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+# pattern -> what a value of that form looks like, in English and Italian, with an example
+_PATTERNS: dict[str, tuple[str, str]] = {}
+
+
+def pattern(regex: str, form: str, form_it: str, **constraints: int) -> object:
+    """A text type that must match `regex`; `form` and `form_it` say in words, with an example, what
+    such a value looks like, for the message of a value that does not."""
+    _PATTERNS[regex] = (form, form_it)
+    return Annotated[str, StringConstraints(pattern=regex, **constraints)]
+
+
+def pattern_form(regex: str) -> tuple[str, str] | None:
+    """The words `pattern()` was given for `regex`, if any."""
+    return _PATTERNS.get(regex)
+
+
+Id = pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$",
+             "an id is lower-case letters and digits joined by hyphens, e.g. 'coop-sociale-aurora'",
+             "un identificativo è fatto di lettere minuscole e cifre unite da trattini, per esempio "
+             "'coop-sociale-aurora'", max_length=64)
 Text = Annotated[str, StringConstraints(min_length=1)]
 
 
@@ -31,8 +52,9 @@ class Record(BaseModel):
 
 
 def validate(model: type[BaseModel], data: object, doc: Document, prefix: Path_) -> tuple[BaseModel | None, list[Problem]]:
-    """Validate strictly; unknown fields warn and are dropped, plain scalars in text fields are
-    read as written; every other error is a problem at the offending value."""
+    """Validate strictly; unknown fields are errors and are dropped (the record is kept if nothing
+    else is wrong), plain scalars in text fields are read as written; every other error is a
+    problem at the offending value."""
     problems: list[Problem] = []
     for _ in range(8):
         try:
@@ -76,11 +98,6 @@ _EXPECTED = {
     "model_type": ("a mapping of keys and values", "una mappa di chiavi e valori"),
     "model_attributes_type": ("a mapping of keys and values", "una mappa di chiavi e valori"),
 }
-_PATTERNS = {  # pattern -> what the value should look like, in English and Italian
-    Id.__metadata__[0].pattern: ("an id is lower-case letters and digits joined by hyphens, e.g. 'coop-sociale-aurora'",
-                                 "un identificativo è fatto di lettere minuscole e cifre unite da trattini, "
-                                 "per esempio 'coop-sociale-aurora'"),
-}
 # pydantic's constraint errors (its message stays the English one), in Italian from their context
 _CONSTRAINTS_IT = {
     "greater_than": "deve essere maggiore di {gt}",
@@ -112,8 +129,9 @@ def _problem_from_error(error: dict, doc: Document, prefix: Path_) -> Problem:
         allowed = error["ctx"]["expected"].replace(" or ", ", ")
         return problem("invalid-choice", where, field=name, value=error["input"], allowed=allowed, allowed_it=allowed)
     if kind == "string_pattern_mismatch":
-        detail, detail_it = _PATTERNS.get(error["ctx"]["pattern"], (f"'{error['input']}' does not have the expected form",
-                                                                      f"'{error['input']}' non ha la forma attesa"))
+        regex = error["ctx"]["pattern"]
+        detail, detail_it = _PATTERNS.get(regex, (f"it does not have the expected form {regex}",
+                                                  f"non ha la forma attesa {regex}"))
         return problem("invalid-value", where, field=name, detail=f"'{error['input']}': {detail}",
                        detail_it=f"'{error['input']}': {detail_it}")
     message = error["msg"].removeprefix("Value error, ")

@@ -344,6 +344,9 @@ CASES = [
          f"{WORKBOOK}:Dipendenti!C3"),
     Case("unknown-company-workbook", "typo", staff(MARIA, file="members/prima-imprsa.xlsx"), "members/prima-imprsa.xlsx"),
     Case("missing-workbook", "member-company", remove(WORKBOOK), f"{ORGS}:10:9"),
+    Case("workbook-not-xlsx", "a-csv-instead", both(remove(WORKBOOK), write(f"members/{COMPANY}.csv",
+                                                                            "Cognome;Nome\n")),
+         f"members/{COMPANY}.csv"),
     # across records
     Case("duplicate-id", "organisation", edit(ORGS, "id: prima-cooperativa", "id: prima-impresa"), f"{ORGS}:19:9"),
     Case("duplicate-id", "service", service_twice, f"{SERVICES}:16:9"),

@@ -334,6 +334,14 @@ _define("missing-workbook", "warning", "Member company without a workbook",
         "A member company has no employee workbook in members/, so none of its staff get cards.",
         "member company '{company}' has no workbook members/{company}.xlsx",
         "l'impresa aderente '{company}' non ha la cartella di lavoro members/{company}.xlsx")
+_define("workbook-not-xlsx", "warning", "Employee list in a format that is not read",
+        "The member company's employee list is in members/ but not as an .xlsx workbook (a CSV, an old "
+        ".xls, a LibreOffice .ods...), so none of its staff get cards. Open it in Excel or LibreOffice and "
+        "save it as 'Excel Workbook (.xlsx)' under the same name; the file that was sent can then go.",
+        "member company '{company}' has its list as members/{file}, which is not read: open it in a spreadsheet "
+        "and save it as members/{company}.xlsx",
+        "l'elenco dell'impresa aderente '{company}' è members/{file}, che non viene letto: aprilo in un foglio "
+        "di calcolo e salvalo come members/{company}.xlsx")
 # --- cross-record checks -----------------------------------------------------------------------
 _define("duplicate-id", "error", "Duplicate id",
         "Ids identify records across files and must be unique within their kind.",

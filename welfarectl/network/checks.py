@@ -205,8 +205,26 @@ def check_workbook_companies(net: Network) -> Iterator[Problem]:
         yield failed or problem("unknown-company-workbook", where, company=company, **suggestion(company, members))
     have = set(net.workbooks)
     for org in net.member_companies:
-        if org.id not in have:
+        if org.id in have:
+            continue
+        other = _list_in_another_format(net, org.id)
+        if other is not None:
+            yield problem("workbook-not-xlsx", Location(f"members/{other}"), company=org.id, file=other)
+        else:
             yield problem("missing-workbook", net.where(org, "id"), company=org.id)
+
+
+_OTHER_FORMATS = (".csv", ".xls", ".ods", ".xlsm", ".xlsb", ".numbers", ".txt")
+
+
+def _list_in_another_format(net: Network, company: str) -> str | None:
+    """The name of an employee list for `company` saved in a format other than .xlsx, if any."""
+    folder = net.root / "members"
+    if not folder.is_dir():
+        return None
+    found = sorted(path.name for path in folder.iterdir()
+                   if path.stem == company and path.suffix.lower() in _OTHER_FORMATS)
+    return found[0] if found else None
 
 
 def check_codice_fiscale_across_companies(net: Network) -> Iterator[Problem]:

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "welfarectl"
-PARTS = ("base", "sources", "network", "pdf", "cards", "cli")
+PARTS = ("base", "sources", "network", "pdf", "cards", "booklet", "report", "intake", "verifier", "cli")
 
 
 def modules() -> list[tuple[Path, ast.Module]]:

@@ -32,6 +32,7 @@ from pathlib import Path
 from welfarectl.base.italian import format_day
 from welfarectl.cards import layout as cardlayout
 from welfarectl.cards import render as cardprint
+from welfarectl.cards import sheets as cardsheets
 from welfarectl.cards.number import format_card_number, new_card_number
 from welfarectl.cards.payload import QR_MODULES, card_qr_matrix
 from welfarectl.pdf import qrmatrix
@@ -136,7 +137,7 @@ def bare_loop(prepared, front, back) -> float:
     from reportlab.pdfgen.canvas import Canvas
 
     mm = MM
-    sheet = cardprint.SHEETS["a4"]
+    sheet = cardsheets.SHEETS["a4"]
     rects = {side: [(e.x * mm, (cardlayout.CARD_HEIGHT - e.y - e.height) * mm, e.width * mm, e.height * mm,
                      [v / 100 for v in e.fill]) for e in layout.elements if isinstance(e, cardlayout.RectElement)]
              for side, layout in (("front", front), ("back", back))}
@@ -211,11 +212,11 @@ def main() -> None:
     child = subprocess.run([sys.executable, __file__, "--memory-child", str(args.memory_cards)],
                            capture_output=True, text=True, check=True)
     cards = make_cards(args.cards)
-    sheets = -(-args.cards // cardprint.SHEETS["a4"].per_sheet)
+    sheets = -(-args.cards // cardsheets.SHEETS["a4"].per_sheet)
     ours = statistics.median(time_renderer(cards, front, back) for _ in range(args.runs))
     prepared = prepare_bare(cards, front, back)
     bare = statistics.median(bare_loop(prepared, front, back) for _ in range(args.runs))
-    print(f"{args.cards:,} cards, A4 {cardprint.SHEETS['a4'].per_sheet}-up, {2 * sheets} pages with backs, "
+    print(f"{args.cards:,} cards, A4 {cardsheets.SHEETS['a4'].per_sheet}-up, {2 * sheets} pages with backs, "
           f"median of {args.runs}")
     print(f"  welfarectl renderer (QR generation included): {ours:6.2f} s  (target: well under 5 s)")
     print(f"  bare ReportLab loop (QR matrices precomputed): {bare:6.2f} s")

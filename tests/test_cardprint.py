@@ -18,10 +18,12 @@ from pypdf.generic import ContentStream
 
 from welfarectl.cards import layout as cardlayout
 from welfarectl.cards import render as cardprint
+from welfarectl.cards import sheets as cardsheets
 from welfarectl.cards.layout import CARD_HEIGHT, CARD_WIDTH, Layout, load_layout
 from welfarectl.cards.number import new_card_number
 from welfarectl.cards.payload import encode_payload
-from welfarectl.cards.render import GUTTER, SHEETS, PrintCard, crop_marks, manifest_csv, render
+from welfarectl.cards.render import PrintCard, render
+from welfarectl.cards.sheets import GUTTER, SHEETS, crop_marks, manifest_csv
 from welfarectl.pdf.fonts import ASCENT, MM
 
 # A front with what a card needs: a dark band to the trim (and so into the bleed), the holder in
@@ -202,7 +204,7 @@ def test_grids_keep_bleed_gutters_and_room_for_marks():
     assert (SHEETS["sra3"].columns, SHEETS["sra3"].rows) == (3, 7)
     for sheet in (SHEETS["a4"], SHEETS["sra3"]):
         assert sheet.bleed >= 2 and 2 * sheet.bleed <= GUTTER
-        assert min(sheet.left, sheet.top) >= cardprint.MIN_MARGIN
+        assert min(sheet.left, sheet.top) >= cardsheets.MIN_MARGIN
         right = sheet.left + sheet.columns * CARD_WIDTH + (sheet.columns - 1) * GUTTER
         bottom = sheet.top + sheet.rows * CARD_HEIGHT + (sheet.rows - 1) * GUTTER
         assert abs((sheet.width - right) - sheet.left) < 1e-9 and abs((sheet.height - bottom) - sheet.top) < 1e-9
@@ -218,8 +220,8 @@ def test_crop_marks_lie_on_trim_lines_outside_every_bleed_and_off_the_paper_edge
     marks = crop_marks(sheet)
     assert len(marks) == 2 * (2 * sheet.columns) + 2 * (2 * sheet.rows)
     for x1, y1, x2, y2 in marks:
-        assert min(x1, x2) >= cardprint.SHEET_EDGE and max(x1, x2) <= sheet.width - cardprint.SHEET_EDGE
-        assert min(y1, y2) >= cardprint.SHEET_EDGE and max(y1, y2) <= sheet.height - cardprint.SHEET_EDGE
+        assert min(x1, x2) >= cardsheets.SHEET_EDGE and max(x1, x2) <= sheet.width - cardsheets.SHEET_EDGE
+        assert min(y1, y2) >= cardsheets.SHEET_EDGE and max(y1, y2) <= sheet.height - cardsheets.SHEET_EDGE
         for left, top, right, bottom in bleeds:  # the segment misses every bleed box
             assert max(x1, x2) < left or min(x1, x2) > right or max(y1, y2) < top or min(y1, y2) > bottom
         if x1 == x2:

@@ -86,7 +86,7 @@ def test_print_words_take_the_sheet_in_any_case_and_count_in_good_english(net, e
 
 
 def test_a_partial_last_sheet_has_crop_marks_only_for_its_cards():
-    from welfarectl.cards.render import SHEETS, crop_marks
+    from welfarectl.cards.sheets import SHEETS, crop_marks
 
     sheet = SHEETS["sra3"]  # 3 across, 7 down
     full, four = crop_marks(sheet), crop_marks(sheet, 4, "front")

@@ -26,6 +26,7 @@ from . import registry, render
 from .keys import SigningKey
 from .layout import common_fields
 from .payload import encode_payload
+from .sheets import manifest_csv
 
 
 class NothingToPrint(Exception):
@@ -104,7 +105,7 @@ def print_cards(network: Network, key: SigningKey, target: Path, *, sheet: str, 
               + (f"Contact: {settings.email}\n" if settings.email else "")
               + f"PDF SHA-256: {hashlib.sha256(job.pdf).hexdigest()}\n")
     try:
-        write_bytes_atomic(target.with_suffix(".csv"), render.manifest_csv(job.manifest).encode("utf-8-sig"))
+        write_bytes_atomic(target.with_suffix(".csv"), manifest_csv(job.manifest).encode("utf-8-sig"))
         write_text_atomic(target.with_suffix(".txt"), ticket)
         write_bytes_atomic(target, job.pdf)
     except OSError as exc:

@@ -303,6 +303,16 @@ _define("missing-workbook", "warning", "Member company without a workbook",
         "A member company has no employee workbook in members/, so none of its staff get cards.",
         "member company '{company}' has no workbook members/{company}.xlsx",
         "l'impresa aderente '{company}' non ha la cartella di lavoro members/{company}.xlsx")
+# --- workbooks: people ------------------------------------------------------------------------
+_define("date-column-not-read", "warning", "Column of dates not read",
+        "A column of the workbook holds dates, but its header is none the network knows, so it is not "
+        "read. If it is when people were hired or left, a leaver would still get a card: rename its "
+        "header to one of the date columns named in the message (docs/formats.md lists every spelling). "
+        "Birth dates are not reported here: drop them from the export.",
+        "column '{column}' holds dates but is not read: dates are read only from the columns {known}; "
+        "if it is one of them, rename its header",
+        "la colonna '{column}' contiene date ma non viene letta: le date si leggono solo dalle colonne "
+        "{known}; se è una di queste, rinomina la sua intestazione")
 # --- cross-record checks -----------------------------------------------------------------------
 _define("duplicate-id", "error", "Duplicate id",
         "Ids identify records across files and must be unique within their kind.",

@@ -19,26 +19,48 @@ from welfarectl.base.italian import format_day
 from welfarectl.base.problems import Location, Problem, problem
 from welfarectl.sources.tables import Column, Row, Table, read_records, report_missing
 
+# Words that may stand beside a rule's words in a header (see `Column`): they say whose, or what
+# kind of date, never a different thing. A header with any other word ("Data fine periodo di
+# prova", "Motivo cessazione", "Codice fiscale azienda", "Nome e cognome") fits no rule.
+_LINKS = ("di", "del", "della", "dello", "dell", "d", "de", "il", "la", "lo", "l", "al", "dal", "in", "of", "the", "on")
+_PERSON = (*_LINKS, "dipendent*", "lavorator*", "employee*", "worker", "staff", "personal*", "n", "nr", "no", "number")
+_DATES = (*_LINKS, "data", "date", "dt", "giorno", "day", "gg", "mm", "aa", "aaaa", "dd", "yy", "yyyy",
+          "rapp*", "lavor*", "employ*", "contratt*", "contract", "serviz*", "service", "azienda", "company",
+          "effettiv*", "effective", "actual", "previst*", "planned", "expected", "worked", "working")
+
 EMPLOYEE_COLUMNS: tuple[Column, ...] = (
     Column("surname", "Cognome", ("cognome", "cognomi", "surname", "last name", "family name", "cognome dipendente"),
-           required=True),
+           required=True, words=("cognom*", "surname*", "last name", "family name"), fillers=_PERSON),
     Column("given_name", "Nome", ("nome", "nomi", "name", "first name", "given name", "given names", "nome dipendente"),
-           required=True),
+           required=True, words=("nome|nomi", "first name*", "given name*", "forename*"), fillers=_PERSON),
     Column("codice_fiscale", "Codice fiscale",
            ("codice fiscale", "cod fiscale", "cod fisc", "cf", "c f", "tax code", "fiscal code",
-            "codice fiscale dipendente", "cod fisc dipendente", "tax id", "codicefiscale"), required=True),
+            "codice fiscale dipendente", "cod fisc dipendente", "tax id", "codicefiscale"), required=True,
+           words=("cod* fisc*", "cf", "c f", "tax code|id", "fiscal code"), fillers=_PERSON),
     Column("hire_date", "Data assunzione",
            ("data assunzione", "data di assunzione", "data inizio rapporto", "inizio rapporto", "assunzione",
             "data assunz", "hire date", "hiring date", "date of hire", "start date", "date hired"),
-           required=True, kind="date"),
+           required=True, kind="date",
+           words=("assun*", "data|dt|date ass", "inizio|iniz rapp*", "data|dt inizio|iniz", "data|dt ingress*",
+                  "hire|hired|hiring", "start|started|starting", "joined|joining", "commencement"),
+           fillers=_DATES),
     Column("leaving_date", "Data cessazione",
            ("data cessazione", "data di cessazione", "data fine rapporto", "fine rapporto", "data dimissioni",
             "cessazione", "data uscita", "leaving date", "end date", "termination date", "date of leaving"),
-           kind="date"),
+           kind="date",
+           words=("cessa*|cess", "dimis*|dimess*", "licenz*", "fine rapp*", "data|dt fine", "uscit*", "data|dt usc",
+                  "ultim* giorn*", "leaving|leaver*", "terminat*", "end date", "end employ*|contract*", "exit",
+                  "resign*", "separation", "departure", "date left", "last day"),
+           fillers=_DATES),
     Column("email", "E-mail", ("email", "e mail", "mail", "indirizzo email", "indirizzo e mail",
-                               "posta elettronica", "email aziendale", "email address", "e mail address")),
+                               "posta elettronica", "email aziendale", "email address", "e mail address"),
+           words=("email*", "e mail", "mail", "posta elettronica"),
+           fillers=(*_PERSON, "indirizzo", "address", "aziendale", "lavoro", "work", "business")),
     Column("site", "Sede", ("sede", "reparto", "sede reparto", "sede di lavoro", "stabilimento", "ufficio",
-                            "unita locale", "site", "department", "dept", "workplace", "office")),
+                            "unita locale", "site", "department", "dept", "workplace", "office"),
+           words=("sede|sedi", "repart*", "stabiliment*", "ufficio|uffici", "unita local*|operativ*", "filial*",
+                  "department*|dept", "site", "workplace", "office", "branch"),
+           fillers=(*_LINKS, "lavoro", "work", "operativ*", "assegnazione", "appartenenza")),
 )
 
 _NOT_EMPLOYEE_WORKBOOKS = {"survey", "cards"}

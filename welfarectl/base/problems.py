@@ -289,8 +289,10 @@ _define("invalid-partita-iva", "error", "Invalid partita IVA",
         "'{value}' is not a valid partita IVA ({reason})",
         "'{value}' non è una partita IVA valida ({reason_it})")
 _define("duplicate-codice-fiscale", "error", "Same person listed twice",
-        "The same codice fiscale appears in two rows, in one workbook or in two companies'. A person "
-        "holds one card: remove the duplicate row.",
+        "The same codice fiscale appears in two rows of one workbook, or in two companies' workbooks "
+        "with employments that overlap. A person holds one card: remove the duplicate row, or give "
+        "the earlier employment its leaving date (someone who left one member company and was then "
+        "hired by another has changed job: no error, and the earlier card is to revoke).",
         "codice fiscale {value} also appears at {other}",
         "il codice fiscale {value} compare anche in {other}")
 _define("unknown-company-workbook", "error", "Workbook for an unknown company",

@@ -113,15 +113,36 @@ def list_workbooks(network_dir: Path) -> list[Path]:
                   and path.stem.lower() not in _NOT_EMPLOYEE_WORKBOOKS)
 
 
+@dataclass(frozen=True, slots=True)
+class RowWithErrors:
+    """A data row of an employee workbook that gave no Employee because it has errors (reported at
+    their cells): its person gets no card until the row is fixed. Name and codice fiscale are
+    what the row says, when it says them."""
+
+    company: str
+    location: Location  # the row's first cell: members/<company>.xlsx:Sheet!A<row>
+    name: str | None
+    codice_fiscale: str | None
+
+
 def load_employees(network_dir: Path) -> tuple[list[Employee], list[Problem]]:
     """Every employee of every workbook, and every problem found on the way (see `read_employees`)."""
+    employees, _, problems = load_staff(network_dir)
+    return employees, problems
+
+
+def load_staff(network_dir: Path) -> tuple[list[Employee], list[RowWithErrors], list[Problem]]:
+    """Every employee of every workbook, every row that gave none because of its errors, and every
+    problem found on the way (see `read_employees`)."""
     employees: list[Employee] = []
+    rejected: list[RowWithErrors] = []
     problems: list[Problem] = []
     for path in list_workbooks(network_dir):
-        found, found_problems = read_employees(path, f"members/{path.name}", path.stem)
+        found, found_rejected, found_problems = read_staff(path, f"members/{path.name}", path.stem)
         employees += found
+        rejected += found_rejected
         problems += found_problems
-    return employees, problems
+    return employees, rejected, problems
 
 
 def read_employees(path: Path, rel: str, company: str) -> tuple[list[Employee], list[Problem]]:
@@ -130,16 +151,25 @@ def read_employees(path: Path, rel: str, company: str) -> tuple[list[Employee], 
     leaving date is not before the hire date (`date-order`); a codice fiscale appears once in the
     workbook (`duplicate-codice-fiscale` at the second). A row with an error is reported in full
     but gives no Employee."""
+    employees, _, problems = read_staff(path, rel, company)
+    return employees, problems
+
+
+def read_staff(path: Path, rel: str, company: str) -> tuple[list[Employee], list[RowWithErrors], list[Problem]]:
+    """`read_employees`, and the rows with errors that gave no Employee."""
     first_seen: dict[str, tuple[Table, int]] = {}
-    return read_records(path, rel, EMPLOYEE_COLUMNS,
-                        lambda table, row, problems: _read_employee(table, row, company, first_seen, problems))
+    records, problems = read_records(path, rel, EMPLOYEE_COLUMNS, lambda table, row, problems: _read_employee(
+        table, row, company, first_seen, problems))
+    employees = [record for record in records if isinstance(record, Employee)]
+    rejected = [record for record in records if isinstance(record, RowWithErrors)]
+    return employees, rejected, problems
 
 
 _LABELS = {col.field: col.label for col in EMPLOYEE_COLUMNS}
 
 
 def _read_employee(table: Table, row: Row, company: str, first_seen: dict[str, tuple[Table, int]],
-                   problems: list[Problem]) -> Employee | None:
+                   problems: list[Problem]) -> Employee | RowWithErrors:
     values = row.values
     count = len(problems)
     report_missing(table, row, EMPLOYEE_COLUMNS, problems)
@@ -162,7 +192,8 @@ def _read_employee(table: Table, row: Row, company: str, first_seen: dict[str, t
                                 later_field=_LABELS["leaving_date"], later=format_day(left),
                                 earlier_field=_LABELS["hire_date"], earlier=format_day(hired)))
     if row.invalid or len(problems) > count:
-        return None
+        names = [values[f] for f in ("given_name", "surname") if isinstance(values.get(f), str)]
+        return RowWithErrors(company, table.location(row), " ".join(names) or None, code)  # type: ignore[arg-type]
     return Employee(company, values["surname"], values["given_name"], code, hired,  # type: ignore[arg-type]
                     left, values.get("email"), values.get("site"), table, row.number)  # type: ignore[arg-type]
 

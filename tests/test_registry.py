@@ -46,7 +46,7 @@ STAFF = {
               ["bianchi", "Aldo", codice_fiscale(3), date(2021, 6, 7), None]],
     OSTERIA: [["Neri", "Sara", codice_fiscale(4), date(2018, 1, 8), None],
               ["Galli", "Pia", codice_fiscale(5), date(2017, 2, 9), date(2025, 3, 31)],  # left: no card
-              ["Conti", "Ugo", codice_fiscale(6), date(2016, 4, 1), date(2026, 12, 31)]],  # leaves later
+              ["Conti", "Ugo", codice_fiscale(6), date(2016, 4, 1), None]],  # leaves later: see conti_leaves
     FERRAMENTA: [["Russo", "Ida", codice_fiscale(7), date(2022, 9, 12), None]],
 }
 CURRENT = 6
@@ -85,6 +85,14 @@ def net(loaded, tmp_path):
     root, network = loaded
     shutil.copytree(root, tmp_path / "net")
     return dataclasses.replace(network, root=tmp_path / "net", registry=registry.read_registry(tmp_path / "net")[0])
+
+
+def conti_leaves(network, as_of: date):
+    """The network on `as_of`, Conti's row given the leaving date 31/12/2026 after his card was issued
+    (`cards issue` gives no card to anyone with a leaving date, even a future one)."""
+    staff = [dataclasses.replace(e, leaving_date=date(2026, 12, 31)) if e.codice_fiscale == codice_fiscale(6) else e
+             for e in network.employees]
+    return dataclasses.replace(network, as_of=as_of, employees=staff)
 
 
 def ledger_path(network_or_root) -> Path:
@@ -190,7 +198,7 @@ def test_expiry_is_the_networks_validity_clamped_to_the_end_of_the_month(tmp_pat
 def test_a_holder_whose_card_expired_gets_a_new_one(net):
     old = registry.issue_cards(net)
     assert registry.issue_cards(dataclasses.replace(net, as_of=date(2028, 11, 26))) == []  # still valid
-    renewed = registry.issue_cards(dataclasses.replace(net, as_of=date(2028, 11, 27)))  # expired
+    renewed = registry.issue_cards(conti_leaves(net, date(2028, 11, 27)))  # expired
     assert sorted(c.holder for c in renewed) == sorted(c.holder for c in old if c.holder != codice_fiscale(6))  # left
     assert old[0].status(date(2028, 11, 27)) == "expired"
 
@@ -261,7 +269,7 @@ def test_a_card_reported_lost_is_replaced_afterwards_once(net):
 def test_replace_refuses_a_card_whose_holder_has_left(net):
     conti = next(c for c in registry.issue_cards(net) if c.holder == codice_fiscale(6))
     with pytest.raises(registry.HolderNotCurrent):
-        registry.replace_card(dataclasses.replace(net, as_of=date(2027, 1, 1)), conti.number)
+        registry.replace_card(conti_leaves(net, date(2027, 1, 1)), conti.number)
 
 
 def test_a_print_run_is_noted_once_for_its_cards(net):
@@ -459,14 +467,14 @@ def test_an_active_card_of_someone_who_left_is_a_warning_at_its_issued_line(net)
     cards = registry.issue_cards(net)
     conti = next(c for c in cards if c.holder == codice_fiscale(6))
     assert holders(net) == []
-    problems = holders(dataclasses.replace(net, as_of=date(2027, 1, 15)))
+    problems = holders(conti_leaves(net, date(2027, 1, 15)))
     assert [(p.code, p.severity, p.location.line, dict(p.params)) for p in problems] == [
         ("card-holder-left", "warning", conti.line,
          {"card": format_card_number(conti.number), "holder": "Ugo Conti",
           "company": "Osteria del Tortellino Felice S.n.c.", "left": "31/12/2026"})]
     registry.revoke_card(net.root, conti.number, "left", TODAY)
     reread = registry.read_registry(net.root)[0]
-    assert holders(dataclasses.replace(net, as_of=date(2027, 1, 15), registry=reread)) == []
+    assert holders(dataclasses.replace(conti_leaves(net, date(2027, 1, 15)), registry=reread)) == []
 
 
 def test_an_active_card_of_someone_in_no_workbook_is_a_warning(net):

@@ -68,7 +68,13 @@ One workbook per member company, named by the company's `id` in `organisations.y
 - the header row may sit below title or blank rows (the first 30 rows are searched); every sheet
   with such a header is read, so a second sheet of staff is welcome;
 - headers are matched whatever their case, accents, dots, underscores and spaces, in Italian or
-  English, with the spellings below;
+  English: by the spellings below, or else by their words. A word rule such as `fine rapp*` is met
+  by a header that has each of its words (`*` ends a word's beginning, `|` separates alternatives,
+  a dot separates abbreviations: `Dt.Cess.` reads as `dt cess`), in any order, and no other word
+  than those listed below the table as allowed beside them: `Data di fine rapporto` and
+  `DATA CESSAZ.` are leaving dates, but `Data fine periodo di prova`, `Motivo cessazione`,
+  `Cessione del quinto` and `Codice fiscale azienda` fit no rule. A header that fits the rules of
+  two columns is not read;
 - dates may be date cells, serial numbers, or text as `dd/mm/yyyy`, `dd-mm-yy`, `dd.mm.yyyy` or
   `yyyy-mm-dd`;
 - formulas are read by their saved value (a formula never calculated is an error); merged cells
@@ -76,7 +82,9 @@ One workbook per member company, named by the company's `id` in `organisations.y
   warning; blank rows are skipped;
 - codici fiscali are read in upper case without spaces;
 - any other column (IBAN, salary, phone...) is never read: a warning names it, so that HR can stop
-  sending it.
+  sending it; one that holds dates (other than birth dates) gets a warning of its own at its header
+  cell (`date-column-not-read`), since it may be a hire or leaving date under a header not
+  recognised: rename it.
 
 An employee is *current* on a day when hired on or before it and not yet left.
 """
@@ -164,11 +172,26 @@ def render_formats(sample: Catalogue, layouts: tuple = ()) -> str:
 
 
 def _column_table(columns: tuple[Column, ...]) -> list[str]:
-    lines = ["| column | kind | required | headers recognised |", "| --- | --- | --- | --- |"]
+    ruled = any(col.words for col in columns)
+    lines = ["| column | kind | required | headers recognised |" + (" or by their words |" if ruled else ""),
+             "| --- | --- | --- | --- |" + (" --- |" if ruled else "")]
     for col in columns:
         spellings = ", ".join(f"`{alias}`" for alias in col.aliases)
-        lines.append(f"| {col.label} | {col.kind} | {'yes' if col.required else 'no'} | {spellings} |")
-    return lines + [""]
+        rules = ", ".join(f"`{rule}`".replace("|", "\\|") for rule in col.words)
+        lines.append(f"| {col.label} | {col.kind} | {'yes' if col.required else 'no'} | {spellings} |"
+                     + (f" {rules} |" if ruled else ""))
+    lines.append("")
+    if ruled:
+        lines.append("Words allowed beside a rule's words:")
+        lines.append("")
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for col in columns:
+            if col.words:
+                groups.setdefault(col.fillers, []).append(col.label)
+        for fillers, labels in groups.items():
+            lines.append(f"- {', '.join(labels)}: " + ", ".join(f"`{word}`".replace("|", "\\|") for word in fillers))
+        lines.append("")
+    return lines
 
 
 def _layout_fields() -> list[str]:

@@ -7,19 +7,21 @@ the caller's to decide (`as_of`); nothing here reads a clock.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from welfarectl.base.cells import split_cell
 from welfarectl.base.errors import NetworkHasErrors
-from welfarectl.base.problems import Problem, has_errors
+from welfarectl.base.problems import Location, Problem, has_errors
 from welfarectl.cards import checks as card_checks
 from welfarectl.cards.keys import load_public_keys
 from welfarectl.cards.layout import load_layouts
 from welfarectl.cards.registry import read_registry
 from welfarectl.network import checks as network_checks
 from welfarectl.network.catalogue import load_catalogue
-from welfarectl.network.members import list_workbooks, load_employees
-from welfarectl.network.network import Network, require_network_dir
+from welfarectl.network.members import list_workbooks, load_staff
+from welfarectl.network.network import HeldBack, Network, require_network_dir
 from welfarectl.network.survey import load_survey
 
 TEMPLATES_DIR = "templates"
@@ -31,7 +33,7 @@ def load_network(root: Path, *, as_of: date) -> tuple[Network, list[Problem]]:
     the network prints cards, i.e. has templates/) the card layouts. Returns the Network and all
     problems, sorted by file and position. Raises NotANetwork if `root` has no catalogue/."""
     network, problems = _load_catalogue(root, as_of)
-    network.employees, found = load_employees(root)
+    network.employees, network.rows_with_errors, found = load_staff(root)
     network.workbooks = [path.stem for path in list_workbooks(root)]
     problems += found
     areas = [(a.id, a.name, a.name_en) for a in network.macro_areas]
@@ -61,6 +63,69 @@ def checked(loaded: tuple[Network, list[Problem]]) -> Network:
     if has_errors(problems):
         raise NetworkHasErrors(problems)
     return network
+
+
+# Errors that concern one employee's row only: reported by the workbook reader or the checks at a
+# cell of an employee data row. Anything else (the catalogue, the registry, the layouts, a workbook
+# that cannot be read or lacks a column, the survey) concerns everyone.
+ROW_CODES = frozenset({"missing-value", "invalid-date", "invalid-codice-fiscale", "date-order",
+                       "duplicate-codice-fiscale", "formula-without-value", "unprintable-character"})
+
+
+def checked_for_cards(loaded: tuple[Network, list[Problem]]) -> Network:
+    """The network, for the commands that issue and print cards: errors confined to one employee's
+    row hold back only that person's card (listed in `network.held_back`); any other error raises
+    NetworkHasErrors, as `checked` does. An error is confined to a row when its code is one of
+    `ROW_CODES` and it is located at a cell of a data row of an employee workbook."""
+    network, problems = loaded
+    held, blocking = hold_back(network, problems)
+    if blocking:
+        raise NetworkHasErrors(problems)
+    network.held_back = held
+    return network
+
+
+def hold_back(network: Network, problems: list[Problem]) -> tuple[list[HeldBack], list[Problem]]:
+    """The people held back by errors confined to their rows, and the errors that are not (which
+    block everything). A person held back for a codice fiscale listed twice holds back every row
+    with that codice fiscale: which of them is right is for HR to say."""
+    rows: dict[tuple[str, str, int], tuple[str, str | None, str | None]] = {}  # (file, sheet, row) -> who
+    for person in network.employees:
+        rows[(person.table.file, person.table.sheet, person.row)] = (person.company, person.name, person.codice_fiscale)
+    for found in network.rows_with_errors:
+        rows[_row_key(found.location)] = (found.company, found.name, found.codice_fiscale)
+    by_row: dict[tuple[str, str, int], list[Problem]] = defaultdict(list)
+    blocking = []
+    for found in problems:
+        if found.severity != "error":
+            continue
+        key = _row_key(found.location) if found.code in ROW_CODES else None
+        if key is None or key not in rows:
+            blocking.append(found)
+        else:
+            by_row[key].append(found)
+    holders_of: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for company, _, code in rows.values():
+        if code:
+            holders_of[code].add((company, code))
+    held = []
+    for key in sorted(by_row, key=lambda key: (key[0], key[1], key[2])):
+        company, name, code = rows[key]
+        holders = {(company, code)} if code else set()
+        for found in by_row[key]:
+            if found.code == "duplicate-codice-fiscale":
+                holders |= holders_of[str(dict(found.params)["value"])]
+        held.append(HeldBack(company, Location(key[0], sheet=key[1], cell=f"A{key[2]}"), name, code,
+                             tuple(by_row[key]), frozenset(holders)))
+    return held, blocking
+
+
+def _row_key(location: Location) -> tuple[str, str, int] | None:
+    """(file, sheet, row) of a location at a workbook cell; None for any other location."""
+    if location.sheet is None or not location.cell:
+        return None
+    _, row = split_cell(location.cell)
+    return (location.file, location.sheet, row)
 
 
 def _load_catalogue(root: Path, as_of: date) -> tuple[Network, list[Problem]]:

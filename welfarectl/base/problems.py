@@ -320,8 +320,10 @@ _define("invalid-partita-iva", "error", "Invalid partita IVA",
         "'{value}' is not a valid partita IVA ({reason})",
         "'{value}' non è una partita IVA valida ({reason_it})")
 _define("duplicate-codice-fiscale", "error", "Same person listed twice",
-        "The same codice fiscale appears in two rows, in one workbook or in two companies'. A person "
-        "holds one card: remove the duplicate row.",
+        "The same codice fiscale appears in two rows of one workbook, or in two companies' workbooks "
+        "with employments that overlap. A person holds one card: remove the duplicate row, or give "
+        "the earlier employment its leaving date (someone who left one member company and was then "
+        "hired by another has changed job: no error, and the earlier card is to revoke).",
         "codice fiscale {value} also appears at {other}",
         "il codice fiscale {value} compare anche in {other}")
 _define("unknown-company-workbook", "error", "Workbook for an unknown company",
@@ -342,6 +344,16 @@ _define("workbook-not-xlsx", "warning", "Employee list in a format that is not r
         "and save it as members/{company}.xlsx",
         "l'elenco dell'impresa aderente '{company}' è members/{file}, che non viene letto: aprilo in un foglio "
         "di calcolo e salvalo come members/{company}.xlsx")
+# --- workbooks: people ------------------------------------------------------------------------
+_define("date-column-not-read", "warning", "Column of dates not read",
+        "A column of the workbook holds dates, but its header is none the network knows, so it is not "
+        "read. If it is when people were hired or left, a leaver would still get a card: rename its "
+        "header to one of the date columns named in the message (docs/formats.md lists every spelling). "
+        "Birth dates are not reported here: drop them from the export.",
+        "column '{column}' holds dates but is not read: dates are read only from the columns {known}; "
+        "if it is one of them, rename its header",
+        "la colonna '{column}' contiene date ma non viene letta: le date si leggono solo dalle colonne "
+        "{known}; se è una di queste, rinomina la sua intestazione")
 # --- cross-record checks -----------------------------------------------------------------------
 _define("duplicate-id", "error", "Duplicate id",
         "Ids identify records across files and must be unique within their kind.",

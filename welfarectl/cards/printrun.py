@@ -4,11 +4,12 @@ print shop (PDF, manifest CSV, job ticket) written atomically, and the run noted
 Rules: only cards active on the network's day (not revoked, replaced or expired) are printed,
 ordered by company and holder so that a company's cards come off the press together;
 `only_new` leaves out cards already printed; a card whose holder is in no workbook, or has left,
-is not printed (validate warns about both; the run counts them). A name the card font cannot
-print is an error of `validate`, so a network with one never gets here. A card whose holder's
-text (a long name) would fit only below both its min_size and 5 pt (`render.HOLD_BACK_BELOW`) is
-held back: not printed nor noted as printed, and listed in the run's facts, so that a layout with
-more room prints it later; one printed below min_size alone is listed (`shrunk`). A run is noted in the
+is not printed (validate warns about both; the run counts them), nor is the card of anyone held
+back by errors in their workbook row (`network.held_back`: a name the card font cannot print, an
+invalid codice fiscale...; the run counts them too). A card whose holder's text (a long name)
+would fit only below both its min_size and 5 pt (`render.HOLD_BACK_BELOW`) is held back too: not
+printed nor noted as printed, and listed in the run's facts, so that a layout with more room
+prints it later; one printed below min_size alone is listed (`shrunk`). A run is noted in the
 registry as printed, unless it is a proof. The run returns facts; the command words them.
 """
 
@@ -33,10 +34,11 @@ class NothingToPrint(Exception):
     """No card matches: not an error, the command says so and exits 0."""
 
     def __init__(self, only_new: bool, skipped: int, company: str | None, none_issued: bool,
-                 held: tuple[tuple[str, str, float], ...] = ()) -> None:
+                 held: tuple[tuple[str, str, float], ...] = (), held_back: int = 0) -> None:
         super().__init__("no card to print")
         self.only_new, self.skipped, self.company, self.none_issued = only_new, skipped, company, none_issued
         self.held = held  # (card, text, size) of the cards held back: every card chosen, when not empty
+        self.held_back = held_back  # cards of people whose workbook rows have errors
 
 
 class NoLayouts(Refusal):
@@ -52,6 +54,7 @@ class PrintRun:
     target: Path
     proof: bool
     skipped: int  # active cards left out: their holders left or are in no workbook
+    held_back: int  # active cards left out: their holders' workbook rows have errors
     shrunk: tuple[tuple[str, str, float], ...]  # (card, text, size) printed below the text's min_size
     held: tuple[tuple[str, str, float], ...] = ()  # (card, text, size) not printed: the text fits only too small
 
@@ -76,12 +79,15 @@ def print_cards(network: Network, key: SigningKey, target: Path, *, sheet: str, 
     wanted = [card for card in network.registry.cards.values()
               if card.status(day) == "active" and (company is None or card.company == company)
               and not (only_new and card.printed)]
+    held_back = network.held_back_holders()
+    waiting = [card for card in wanted if (card.company, card.holder) in held_back]
+    wanted = [card for card in wanted if (card.company, card.holder) not in held_back]
     chosen = [(card, person) for card in wanted
               if (person := network.employees_by_holder.get((card.company, card.holder))) is not None
               and person.is_current(day)]
     skipped = len(wanted) - len(chosen)
     if not chosen:
-        raise NothingToPrint(only_new, skipped, company, not network.registry.cards)
+        raise NothingToPrint(only_new, skipped, company, not network.registry.cards, held_back=len(waiting))
     chosen.sort(key=lambda pair: (*pair[1].sort_key()[:3], pair[0].number))
     settings = network.settings
     cards = [render.PrintCard(
@@ -97,7 +103,7 @@ def print_cards(network: Network, key: SigningKey, target: Path, *, sheet: str, 
     held = [(number, *small) for number, small in smallest.items() if small is not None]
     cards = [card for card in cards if smallest[card.number] is None]
     if not cards:
-        raise NothingToPrint(only_new, skipped, company, False, tuple(held))
+        raise NothingToPrint(only_new, skipped, company, False, tuple(held), len(waiting))
     job = render.render(cards, front, back, fields, sheet, proof)
     selection = ", ".join(filter(None, [f"company {company}" if company else "all companies",
                                         "new cards only" if only_new else "", "PROOF, not for issue" if proof else ""]))
@@ -112,5 +118,5 @@ def print_cards(network: Network, key: SigningKey, target: Path, *, sheet: str, 
         raise BadTarget(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
     if not proof:
         registry.record_printed(network.root, [card.number for card in cards], day, network.registry)
-    return PrintRun(len(cards), len({row["sheet"] for row in job.manifest}), target, proof, skipped, job.shrunk,
-                    tuple(held))
+    return PrintRun(len(cards), len({row["sheet"] for row in job.manifest}), target, proof, skipped, len(waiting),
+                    job.shrunk, tuple(held))

@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -200,27 +201,49 @@ def _sound(registry: Registry) -> Registry:
     return registry
 
 
+@dataclass(frozen=True)
+class IssueRun:
+    """What `issue_cards` did: the cards issued (or, on a dry run, that would be), and how many
+    current employees it left out for their leaving date. The people left out for errors in their
+    workbook rows are `network.held_back`."""
+
+    cards: list[Card]
+    leaving: int  # current employees without a card who have a leaving date: no new card for them
+
+
 def issue_cards(network, company: str | None = None, dry_run: bool = False) -> list[Card]:
+    """The cards `run_issue` issues."""
+    return run_issue(network, company, dry_run).cards
+
+
+def run_issue(network, company: str | None = None, dry_run: bool = False) -> IssueRun:
     """Issue a card to every current employee (as of `network.as_of`; of `company` only, if given)
     who has no active card with that company and never had one withdrawn, in the order of
-    `Employee.sort_key`. Issued on `network.as_of`, valid for the network's
-    `card.validity_months`. A second run issues none. With `dry_run`, the cards that would be
-    issued, numbers included; nothing written."""
+    `Employee.sort_key`. Never to anyone with a leaving date, even a future one (a new card would
+    outlive the job), nor to anyone held back by errors in their workbook row (`network.held_back`).
+    Issued on `network.as_of`, valid for the network's `card.validity_months`. A second run issues
+    none. With `dry_run`, the cards that would be issued, numbers included; nothing written."""
     day = network.as_of
     expires = add_months(day, _validity_months(network))
+    held_back = network.held_back_holders()
+    leaving = 0
     with _transaction(network.root, network.registry, dry_run=dry_run) as tx:
         covered = {(card.company, card.holder) for card in tx.registry.active(day)}
         covered |= tx.registry.withdrawn_holders()
         issued = []
         for person in sorted(network.current_employees(), key=lambda person: person.sort_key()):
-            if person.holder in covered or (company is not None and person.company != company):
+            if person.holder in covered or person.holder in held_back or (company is not None
+                                                                          and person.company != company):
+                continue
+            if person.leaving_date is not None:
+                leaving += 1
                 continue
             covered.add(person.holder)
             number = tx.next_number()
             tx.append(event="issued", card=number, company=person.company, holder=person.codice_fiscale,
                       date=day.isoformat(), expires=expires.isoformat(), replaces=None)
             issued.append(tx.registry.cards[number])
-    return issued
+    return IssueRun(issued, leaving)
 
 
 def revoke_card(network_dir: Path, number: str, reason: str, day: date) -> Card:

@@ -12,7 +12,7 @@ import typer
 
 from . import console
 from .options import CompanyOption, DryRunOption, Format, FormatOption, KeyFileOption, NoNewKeyOption
-from .runner import company_of, load_cards, load_checked, network_dir, run_of
+from .runner import company_of, held_back_of, load_cards, load_checked, load_for_cards, network_dir, report_held_back, run_of
 
 keys_app = typer.Typer(help="Create and rotate the key that signs the cards' QR codes.", no_args_is_help=True)
 cards_app = typer.Typer(help="Issue, revoke, replace, verify and print welfare cards.", no_args_is_help=True)
@@ -86,25 +86,44 @@ def keys_rotate(ctx: typer.Context, key_file: KeyFileOption = None) -> None:
 @cards_app.command("issue")
 def cards_issue(ctx: typer.Context, company: CompanyOption = None, dry_run: DryRunOption = False,
                 format: FormatOption = Format.text) -> None:
-    """Give a card to every current employee who has no active one (a second run issues none)."""
+    """Give a card to every current employee who has no active one (a second run issues none).
+
+    Nobody with a leaving date gets a new card, even one in the future. Errors in one employee's
+    workbook row hold back only that person's card: the others are issued, the people held back are
+    listed with their errors, and the command exits 10. Any other error issues nothing (exit 1).
+    """
     from welfarectl.cards import registry
 
-    network = load_checked(ctx)
-    issued = registry.issue_cards(network, company=company_of(network, company), dry_run=dry_run)
+    network = load_for_cards(ctx)
+    company = company_of(network, company)
+    run = registry.run_issue(network, company=company, dry_run=dry_run)
+    issued, held = run.cards, held_back_of(network, company)
     if format is Format.json:
         names = network.employees_by_holder
         console.print_json({"issued": len(issued), "dry_run": dry_run, "cards": [
             {"card": c.number, "company": c.company, "holder": names[(c.company, c.holder)].name,
-             "expires": c.expires.isoformat()} for c in issued]})
+             "expires": c.expires.isoformat()} for c in issued], "skipped_leaving": run.leaving,
+            "held_back": [{"company": h.company, "row": str(h.row), "name": h.name, "codice_fiscale": h.codice_fiscale,
+                           "problems": [p.as_dict() for p in h.problems]} for h in held]})
+        report_held_back(network, company, listed=True)
         return
-    if not issued:
-        console.print_text("no card to issue: every current employee" + (f" of {company}" if company else "")
-                           + " has an active card (or had one withdrawn)")
-        return
-    verb = "would issue" if dry_run else "issued"
-    them = "them" if len(issued) != 1 else "it"
-    console.print_text(f"{verb} {len(issued):,} card{'s' if len(issued) != 1 else ''}"
-                       + ("" if dry_run else f"; print {them} with `welfarectl cards print --only-new`"))
+    if issued:
+        verb = "would issue" if dry_run else "issued"
+        them = "them" if len(issued) != 1 else "it"
+        said = (f"{verb} {_count(len(issued), 'card')}"
+                + ("" if dry_run else f"; print {them} with `welfarectl cards print --only-new`"))
+    elif run.leaving or held:
+        said = "no card to issue" + (f" for {company}" if company else "")
+    else:
+        said = ("no card to issue: every current employee" + (f" of {company}" if company else "")
+                + " has an active card (or had one withdrawn)")
+    if run.leaving:
+        said += (f"; not issued: {_count(run.leaving, 'current employee')} with a leaving date "
+                 "(nobody who is leaving gets a new card)")
+    if held:
+        said += f"; held back: {len(held)} (errors in their workbook rows, listed below)"
+    console.print_text(said)
+    report_held_back(network, company)
 
 
 @cards_app.command("revoke")
@@ -233,11 +252,14 @@ def cards_print(
     """Print the active cards, fronts and backs, ready for the print shop.
 
     Every run but a --proof is noted in the registry, so that --only-new prints only what is new.
+    Errors in one employee's workbook row (a name the card font cannot print...) hold back only
+    that person's card: the others print, the people held back are listed, and the command exits
+    10. Any other error prints nothing (exit 1).
     """
     from welfarectl.base.output import check_target
     from welfarectl.cards.printrun import NothingToPrint, print_cards
 
-    network = load_checked(ctx)
+    network = load_for_cards(ctx)
     company = company_of(network, company)
     name = "-".join(filter(None, ["cards", sheet.value, company, "new" if only_new else "", "proof" if proof else ""]))
     target = output or network.root / "output" / "cards" / f"{name}.pdf"
@@ -247,8 +269,9 @@ def cards_print(
         run = print_cards(network, key, target, sheet=sheet.value, company=company, only_new=only_new, proof=proof)
     except NothingToPrint as nothing:
         console.print_text(_nothing_to_print(nothing))
-        return
-    console.print_text(_printed(run) + f"; signed with key {key.key_id} ({key.path})")
+    else:
+        console.print_text(_printed(run) + f"; signed with key {key.key_id} ({key.path})")
+    report_held_back(network, company)
 
 
 def _nothing_to_print(nothing) -> str:
@@ -258,6 +281,8 @@ def _nothing_to_print(nothing) -> str:
     if nothing.held:
         return f"no card printed: {_held(nothing.held)}"
     return (f"no {what} to print" + (f" for {nothing.company}" if nothing.company else "")
+            + (f"; held back: {_count(nothing.held_back, 'card')} (errors in their holders' workbook rows, "
+               "listed below)" if nothing.held_back else "")
             + ("; issue them first with `welfarectl cards issue`" if nothing.none_issued else ""))
 
 
@@ -284,6 +309,9 @@ def _printed(run) -> str:
     if run.skipped:
         said += (f"; not printed: {run.skipped} card{'s' if run.skipped != 1 else ''} of people who left or are in "
                  "no workbook (`welfarectl validate` lists them; revoke them)")
+    if run.held_back:
+        said += (f"; held back: {_count(run.held_back, 'card')} (errors in their holders' workbook rows, "
+                 "listed below)")
     if run.shrunk:
         card, text, size = min(run.shrunk, key=lambda item: item[2])
         said += (f"; {len(run.shrunk)} text{'s' if len(run.shrunk) != 1 else ''} printed below min_size, "

@@ -54,6 +54,26 @@ def print_problems(problems: list[Problem], lang: str, *, errors_only: bool = Fa
     out.print(said, style="bold" if problems else "green")
 
 
+def print_held_back(held: list, lang: str) -> None:
+    """The people whose cards wait for a fix to their workbook rows: who, the row, and each error
+    at its cell, so that HR can fix it and the next run gives them their card."""
+    from rich.text import Text
+
+    out = _console()
+    out.print(Text(f"held back, no card until their row is fixed: {len(held)} "
+                   f"{'person' if len(held) == 1 else 'people'}", style="bold"))
+    for person in held:
+        who = person.name or "(no name)"
+        if person.codice_fiscale:
+            who += f" ({person.codice_fiscale})"
+        out.print(Text(f"  {person.row}: {who}"))
+        for p in person.problems:
+            line = Text(f"    {p.location}: ")
+            line.append(f"{p.severity}[{p.code}]", style=_STYLE[p.severity])
+            line.append(f": {p.message(lang)}")
+            out.print(line)
+
+
 def summary(problems: list[Problem], lang: str) -> str:
     from welfarectl.base.problems import count_by_severity
 

@@ -2,7 +2,8 @@
 run, the loading of the network, and the one place where refusals become messages and exit codes.
 
 Exit codes: 0 done, 1 the data or the operation is refused (the message says why), 2 usage errors,
-130 interrupted (Ctrl-C).
+10 done for everyone but the people held back by errors in their workbook rows (`cards issue`,
+`cards print`), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typer.core import TyperGroup
 from welfarectl.base.errors import NetworkHasErrors, Refusal
 
 from . import console
+
+HELD_BACK = 10  # the exit code of a card command that left out people whose workbook rows have errors
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,31 @@ def load_checked(ctx: typer.Context):
     from welfarectl.pipeline import checked
 
     return checked(load(ctx))
+
+
+def load_for_cards(ctx: typer.Context):
+    """The whole network, for issuing and printing cards: errors confined to one employee's row
+    hold back that person only (`network.held_back`); any other error is NetworkHasErrors."""
+    from welfarectl.pipeline import checked_for_cards
+
+    return checked_for_cards(load(ctx))
+
+
+def held_back_of(network, company: str | None) -> list:
+    """The people held back by errors in their workbook rows (of `company` only, if given)."""
+    return [person for person in network.held_back if company is None or person.company == company]
+
+
+def report_held_back(network, company: str | None = None, *, listed: bool = False) -> None:
+    """List the people held back (of `company` only, if given) with their rows' errors, unless
+    `listed` already, and exit with HELD_BACK when there are any: CI notices, and the others'
+    cards are done."""
+    held = held_back_of(network, company)
+    if not held:
+        return
+    if not listed:
+        console.print_held_back(held, console.detect_lang(None))
+    raise typer.Exit(HELD_BACK)
 
 
 def load_cards(ctx: typer.Context):

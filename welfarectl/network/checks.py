@@ -228,14 +228,25 @@ def _list_in_another_format(net: Network, company: str) -> str | None:
 
 
 def check_codice_fiscale_across_companies(net: Network) -> Iterator[Problem]:
-    """A person appears in one company's workbook only (a person holds one card)."""
-    first: dict[str, object] = {}
+    """A person is employed by one member company at a time (a person holds one card): the same
+    codice fiscale in two companies' workbooks is a duplicate when the two employments overlap.
+    Employments that do not (one ends, by its leaving date, on or before the other's hire date) are
+    a job change: the person is current at the later company, and the earlier card is to revoke."""
+    seen: dict[str, list] = {}
     for employee in net.employees:
-        seen = first.setdefault(employee.codice_fiscale, employee)
-        if seen is not employee and seen.company != employee.company:  # type: ignore[attr-defined]
+        earlier = seen.setdefault(employee.codice_fiscale, [])
+        other = next((e for e in earlier if e.company != employee.company and _overlap(e, employee)), None)
+        if other is not None:
             yield problem("duplicate-codice-fiscale", employee.location("codice_fiscale"),
-                          value=employee.codice_fiscale,
-                          other=str(seen.location("codice_fiscale")))  # type: ignore[attr-defined]
+                          value=employee.codice_fiscale, other=str(other.location("codice_fiscale")))
+        earlier.append(employee)
+
+
+def _overlap(one, other) -> bool:
+    """Whether two employments share a day: each starts on its hire date and ends the day before
+    its leaving date (on the leaving date a person is no longer current)."""
+    return ((one.leaving_date is None or other.hire_date < one.leaving_date)
+            and (other.leaving_date is None or one.hire_date < other.leaving_date))
 
 
 def check_survey_companies(net: Network) -> Iterator[Problem]:

@@ -19,26 +19,48 @@ from welfarectl.base.italian import format_day
 from welfarectl.base.problems import Location, Problem, problem
 from welfarectl.sources.tables import Column, Row, Table, read_records, report_missing
 
+# Words that may stand beside a rule's words in a header (see `Column`): they say whose, or what
+# kind of date, never a different thing. A header with any other word ("Data fine periodo di
+# prova", "Motivo cessazione", "Codice fiscale azienda", "Nome e cognome") fits no rule.
+_LINKS = ("di", "del", "della", "dello", "dell", "d", "de", "il", "la", "lo", "l", "al", "dal", "in", "of", "the", "on")
+_PERSON = (*_LINKS, "dipendent*", "lavorator*", "employee*", "worker", "staff", "personal*", "n", "nr", "no", "number")
+_DATES = (*_LINKS, "data", "date", "dt", "giorno", "day", "gg", "mm", "aa", "aaaa", "dd", "yy", "yyyy",
+          "rapp*", "lavor*", "employ*", "contratt*", "contract", "serviz*", "service", "azienda", "company",
+          "effettiv*", "effective", "actual", "previst*", "planned", "expected", "worked", "working")
+
 EMPLOYEE_COLUMNS: tuple[Column, ...] = (
     Column("surname", "Cognome", ("cognome", "cognomi", "surname", "last name", "family name", "cognome dipendente"),
-           required=True),
+           required=True, words=("cognom*", "surname*", "last name", "family name"), fillers=_PERSON),
     Column("given_name", "Nome", ("nome", "nomi", "name", "first name", "given name", "given names", "nome dipendente"),
-           required=True),
+           required=True, words=("nome|nomi", "first name*", "given name*", "forename*"), fillers=_PERSON),
     Column("codice_fiscale", "Codice fiscale",
            ("codice fiscale", "cod fiscale", "cod fisc", "cf", "c f", "tax code", "fiscal code",
-            "codice fiscale dipendente", "cod fisc dipendente", "tax id", "codicefiscale"), required=True),
+            "codice fiscale dipendente", "cod fisc dipendente", "tax id", "codicefiscale"), required=True,
+           words=("cod* fisc*", "cf", "c f", "tax code|id", "fiscal code"), fillers=_PERSON),
     Column("hire_date", "Data assunzione",
            ("data assunzione", "data di assunzione", "data inizio rapporto", "inizio rapporto", "assunzione",
             "data assunz", "hire date", "hiring date", "date of hire", "start date", "date hired"),
-           required=True, kind="date"),
+           required=True, kind="date",
+           words=("assun*", "data|dt|date ass", "inizio|iniz rapp*", "data|dt inizio|iniz", "data|dt ingress*",
+                  "hire|hired|hiring", "start|started|starting", "joined|joining", "commencement"),
+           fillers=_DATES),
     Column("leaving_date", "Data cessazione",
            ("data cessazione", "data di cessazione", "data fine rapporto", "fine rapporto", "data dimissioni",
             "cessazione", "data uscita", "leaving date", "end date", "termination date", "date of leaving"),
-           kind="date"),
+           kind="date",
+           words=("cessa*|cess", "dimis*|dimess*", "licenz*", "fine rapp*", "data|dt fine", "uscit*", "data|dt usc",
+                  "ultim* giorn*", "leaving|leaver*", "terminat*", "end date", "end employ*|contract*", "exit",
+                  "resign*", "separation", "departure", "date left", "last day"),
+           fillers=_DATES),
     Column("email", "E-mail", ("email", "e mail", "mail", "indirizzo email", "indirizzo e mail",
-                               "posta elettronica", "email aziendale", "email address", "e mail address")),
+                               "posta elettronica", "email aziendale", "email address", "e mail address"),
+           words=("email*", "e mail", "mail", "posta elettronica"),
+           fillers=(*_PERSON, "indirizzo", "address", "aziendale", "lavoro", "work", "business")),
     Column("site", "Sede", ("sede", "reparto", "sede reparto", "sede di lavoro", "stabilimento", "ufficio",
-                            "unita locale", "site", "department", "dept", "workplace", "office")),
+                            "unita locale", "site", "department", "dept", "workplace", "office"),
+           words=("sede|sedi", "repart*", "stabiliment*", "ufficio|uffici", "unita local*|operativ*", "filial*",
+                  "department*|dept", "site", "workplace", "office", "branch"),
+           fillers=(*_LINKS, "lavoro", "work", "operativ*", "assegnazione", "appartenenza")),
 )
 
 _NOT_EMPLOYEE_WORKBOOKS = {"survey", "cards"}
@@ -91,15 +113,36 @@ def list_workbooks(network_dir: Path) -> list[Path]:
                   and path.stem.lower() not in _NOT_EMPLOYEE_WORKBOOKS)
 
 
+@dataclass(frozen=True, slots=True)
+class RowWithErrors:
+    """A data row of an employee workbook that gave no Employee because it has errors (reported at
+    their cells): its person gets no card until the row is fixed. Name and codice fiscale are
+    what the row says, when it says them."""
+
+    company: str
+    location: Location  # the row's first cell: members/<company>.xlsx:Sheet!A<row>
+    name: str | None
+    codice_fiscale: str | None
+
+
 def load_employees(network_dir: Path) -> tuple[list[Employee], list[Problem]]:
     """Every employee of every workbook, and every problem found on the way (see `read_employees`)."""
+    employees, _, problems = load_staff(network_dir)
+    return employees, problems
+
+
+def load_staff(network_dir: Path) -> tuple[list[Employee], list[RowWithErrors], list[Problem]]:
+    """Every employee of every workbook, every row that gave none because of its errors, and every
+    problem found on the way (see `read_employees`)."""
     employees: list[Employee] = []
+    rejected: list[RowWithErrors] = []
     problems: list[Problem] = []
     for path in list_workbooks(network_dir):
-        found, found_problems = read_employees(path, f"members/{path.name}", path.stem)
+        found, found_rejected, found_problems = read_staff(path, f"members/{path.name}", path.stem)
         employees += found
+        rejected += found_rejected
         problems += found_problems
-    return employees, problems
+    return employees, rejected, problems
 
 
 def read_employees(path: Path, rel: str, company: str) -> tuple[list[Employee], list[Problem]]:
@@ -108,16 +151,25 @@ def read_employees(path: Path, rel: str, company: str) -> tuple[list[Employee], 
     leaving date is not before the hire date (`date-order`); a codice fiscale appears once in the
     workbook (`duplicate-codice-fiscale` at the second). A row with an error is reported in full
     but gives no Employee."""
+    employees, _, problems = read_staff(path, rel, company)
+    return employees, problems
+
+
+def read_staff(path: Path, rel: str, company: str) -> tuple[list[Employee], list[RowWithErrors], list[Problem]]:
+    """`read_employees`, and the rows with errors that gave no Employee."""
     first_seen: dict[str, tuple[Table, int]] = {}
-    return read_records(path, rel, EMPLOYEE_COLUMNS,
-                        lambda table, row, problems: _read_employee(table, row, company, first_seen, problems))
+    records, problems = read_records(path, rel, EMPLOYEE_COLUMNS, lambda table, row, problems: _read_employee(
+        table, row, company, first_seen, problems))
+    employees = [record for record in records if isinstance(record, Employee)]
+    rejected = [record for record in records if isinstance(record, RowWithErrors)]
+    return employees, rejected, problems
 
 
 _LABELS = {col.field: col.label for col in EMPLOYEE_COLUMNS}
 
 
 def _read_employee(table: Table, row: Row, company: str, first_seen: dict[str, tuple[Table, int]],
-                   problems: list[Problem]) -> Employee | None:
+                   problems: list[Problem]) -> Employee | RowWithErrors:
     values = row.values
     count = len(problems)
     report_missing(table, row, EMPLOYEE_COLUMNS, problems)
@@ -140,7 +192,8 @@ def _read_employee(table: Table, row: Row, company: str, first_seen: dict[str, t
                                 later_field=_LABELS["leaving_date"], later=format_day(left),
                                 earlier_field=_LABELS["hire_date"], earlier=format_day(hired)))
     if row.invalid or len(problems) > count:
-        return None
+        names = [values[f] for f in ("given_name", "surname") if isinstance(values.get(f), str)]
+        return RowWithErrors(company, table.location(row), " ".join(names) or None, code)  # type: ignore[arg-type]
     return Employee(company, values["surname"], values["given_name"], code, hired,  # type: ignore[arg-type]
                     left, values.get("email"), values.get("site"), table, row.number)  # type: ignore[arg-type]
 

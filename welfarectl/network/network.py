@@ -14,16 +14,30 @@ from pathlib import Path
 from typing import Any
 
 from welfarectl.base.errors import UsageError
-from welfarectl.base.problems import Location
+from welfarectl.base.problems import Location, Problem
 
 from . import models
 from .catalogue import Catalogue
-from .members import Employee
+from .members import Employee, RowWithErrors
 from .survey import SurveyResponse
 
 
 class NotANetwork(UsageError):
     """The directory has no catalogue/ folder: a usage error, not a data problem."""
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """A person whose card waits until their row of an employee workbook is fixed: the row, what
+    it says of them, its errors, and the card holders ((company, codice fiscale)) it holds back.
+    Which errors hold back one person rather than the whole network is `pipeline`'s rule."""
+
+    company: str
+    row: Location  # members/<company>.xlsx:Sheet!A<row>
+    name: str | None
+    codice_fiscale: str | None
+    problems: tuple[Problem, ...]
+    holders: frozenset[tuple[str, str]]
 
 
 @dataclass
@@ -34,6 +48,8 @@ class Network:
     employees: list[Employee] = field(default_factory=list)
     survey: list[SurveyResponse] = field(default_factory=list)
     workbooks: list[str] = field(default_factory=list)  # company ids that have a workbook
+    rows_with_errors: list[RowWithErrors] = field(default_factory=list)
+    held_back: list[HeldBack] = field(default_factory=list)  # set by pipeline.checked_for_cards
     # Read once by the pipeline for the card commands. `network` never imports `cards`, so these
     # are typed loosely: a cards.ledger.Registry, cards.layout.Layout pair, key id -> public key.
     registry: Any = None
@@ -87,6 +103,10 @@ class Network:
 
     def current_employees(self) -> list[Employee]:
         return [e for e in self.employees if e.is_current(self.as_of)]
+
+    def held_back_holders(self) -> set[tuple[str, str]]:
+        """(company, codice fiscale) of everyone whose card waits for a fix to a workbook row."""
+        return {holder for person in self.held_back for holder in person.holders}
 
     def where(self, record: object, *fields: str | int) -> Location:
         return self.catalogue.where(record, *fields)

@@ -39,13 +39,21 @@ _LONGEST_HEADER = 80  # longer cells are titles or notes, never headers
 
 @dataclass(frozen=True)
 class Column:
-    """A column a reader wants: the field it fills, its label for messages, its header spellings."""
+    """A column a reader wants: the field it fills, its label for messages, its header spellings.
+
+    Besides the exact spellings (`aliases`, compared after `normalise_header`), a header may be
+    recognised by its words (`words`, see `header_fits`): each rule is a few word patterns, all of
+    which the header must have; its other words, if any, must be among `fillers`. So "Data di fine
+    rapporto" fits the rule "fine rapp*", but "Data fine periodo di prova" does not: "periodo" and
+    "prova" are not fillers."""
 
     field: str
     label: str
     aliases: tuple[str, ...]
     required: bool = False
     kind: Literal["text", "date", "number"] = "text"
+    words: tuple[str, ...] = ()
+    fillers: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -85,6 +93,52 @@ _HEADER_PUNCTUATION = str.maketrans({".": None, "_": " ", "-": " ", "/": " ", "(
                                      ":": " ", "'": " ", "\u2019": " ", "*": " "})
 
 
+@lru_cache(maxsize=4096)
+def header_words(text: str) -> tuple[str, ...]:
+    """The words of a header as rules see them: normalised as `normalise_header`, except that a dot
+    separates words, so that "Dt.Cess." reads as the abbreviations "dt" and "cess"."""
+    return tuple(normalise_header(text.replace(".", " ")).split())
+
+
+def _fits_pattern(word: str, pattern: str) -> bool:
+    """`pattern` is alternatives separated by "|", each a whole word or, ending in "*", a word's start."""
+    return any(word.startswith(alt[:-1]) if alt.endswith("*") else word == alt for alt in pattern.split("|"))
+
+
+def header_fits(words: Sequence[str], rule: str, fillers: Sequence[str]) -> bool:
+    """Whether a header of `words` fits `rule`: each of the rule's patterns (space-separated, see
+    `_fits_pattern`) matches a word of its own, in any order, and every word left over is a filler."""
+    left = list(words)
+    for pattern in rule.split():
+        found = next((i for i, word in enumerate(left) if _fits_pattern(word, pattern)), None)
+        if found is None:
+            return False
+        del left[found]
+    return all(any(_fits_pattern(word, filler) for filler in fillers) for word in left)
+
+
+class HeaderMatcher:
+    """Which column a header cell names: an exact spelling first, else the one column whose word
+    rules it fits (a header that fits two columns' rules names neither: better unread and warned
+    about than read into the wrong field)."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.exact = {normalise_header(alias): col for col in columns for alias in (col.label, *col.aliases)}
+        self.ruled = [col for col in columns if col.words]
+        self.seen: dict[str, Column | None] = {}
+
+    def __call__(self, text: str) -> Column | None:
+        if text in self.seen:
+            return self.seen[text]
+        found = self.exact.get(normalise_header(text))
+        if found is None and self.ruled:
+            words = header_words(text)
+            fitting = [col for col in self.ruled if any(header_fits(words, rule, col.fillers) for rule in col.words)]
+            found = fitting[0] if len(fitting) == 1 else None
+        self.seen[text] = found
+        return found
+
+
 def read_records(path: Path, rel: str, columns: Sequence[Column],
                  read_row: Callable[[Table, Row, list[Problem]], R | None]) -> tuple[list[R], list[Problem]]:
     """Every record of the workbook: `read_row` turns each data row into a record, or into
@@ -121,7 +175,7 @@ def read_tables(path: Path, rel: str, columns: Sequence[Column]) -> tuple[list[T
         return [], problems
     tables: list[Table] = []
     partial = False
-    aliases = {normalise_header(alias): col for col in columns for alias in (col.label, *col.aliases)}
+    matcher = HeaderMatcher(columns)
     for meta in book.sheets_metadata:
         if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
             continue
@@ -136,7 +190,7 @@ def read_tables(path: Path, rel: str, columns: Sequence[Column]) -> tuple[list[T
                                     reason_it=f"il foglio '{meta.name}' è danneggiato ({type(error).__name__}): "
                                               "aprilo in un foglio di calcolo e salvalo di nuovo"))
             continue
-        header = _find_header(rows, aliases, columns)
+        header = _find_header(rows, matcher, columns)
         if header is None:
             continue
         index, found = header
@@ -147,7 +201,7 @@ def read_tables(path: Path, rel: str, columns: Sequence[Column]) -> tuple[list[T
                                  column=col.label) for col in missing]
             continue
         table, found_problems = _read_table(rel, meta.name, rows, index, found, merged,
-                                            sheet_xml.get(meta.name))
+                                            sheet_xml.get(meta.name), columns)
         problems += found_problems
         if meta.visible != python_calamine.SheetVisibleEnum.Visible:
             problems.append(problem("hidden-cells", Location(rel, sheet=meta.name), what="sheet",
@@ -162,7 +216,7 @@ def read_tables(path: Path, rel: str, columns: Sequence[Column]) -> tuple[list[T
     return tables, problems
 
 
-def _find_header(rows: list[list], aliases: dict[str, Column],
+def _find_header(rows: list[list], matcher: HeaderMatcher,
                  columns: Sequence[Column]) -> tuple[int, list[tuple[int, Column]]] | None:
     """The header row among the first rows: the first with all required columns, else the one
     with most required columns, then most columns. Returns None unless it has all required
@@ -171,8 +225,8 @@ def _find_header(rows: list[list], aliases: dict[str, Column],
     found_best: tuple[int, list[tuple[int, Column]]] | None = None
     required = sum(col.required for col in columns)
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found = [(c, aliases[key]) for c, value in enumerate(row) if value.__class__ is str and value
-                 and len(value) < _LONGEST_HEADER and (key := normalise_header(value)) in aliases]
+        found = [(c, col) for c, value in enumerate(row) if value.__class__ is str and value
+                 and len(value) < _LONGEST_HEADER and (col := matcher(value)) is not None]
         fields = {col.field: col for _, col in found}
         score = (sum(col.required for col in fields.values()), len(fields))
         if score > best:
@@ -185,8 +239,10 @@ def _find_header(rows: list[list], aliases: dict[str, Column],
 
 
 def _read_table(rel: str, sheet: str, rows: list[list], index: int, found: list[tuple[int, Column]],
-                merged: list, xml: bytes | None) -> tuple[Table, list[Problem]]:
-    """Turn the rows below header row `index` into Rows of the found columns."""
+                merged: list, xml: bytes | None, columns: Sequence[Column]) -> tuple[Table, list[Problem]]:
+    """Turn the rows below header row `index` into Rows of the found columns. A column not read
+    that holds dates gets `date-column-not-read` (it may be a date the reader wants, under a
+    header it does not know); the others are named together in one `ignored-column`."""
     problems: list[Problem] = []
 
     def header_cell(c: int) -> Location:
@@ -201,6 +257,12 @@ def _read_table(rel: str, sheet: str, rows: list[list], index: int, found: list[
             kept[col.field] = (c, col)
     used = {c for c, _ in found}
     ignored = [(c, _text_of(v)) for c, v in enumerate(rows[index]) if c not in used and _text_of(v)]
+    dates = [col.label for col in columns if col.kind == "date"]
+    if dates:
+        for c, text in [(c, text) for c, text in ignored if _holds_dates(rows, index, c) and not _names_a_birth(text)]:
+            ignored.remove((c, text))
+            problems.append(problem("date-column-not-read", header_cell(c), column=text,
+                                    known=", ".join(f"'{label}'" for label in dates)))
     if ignored:
         problems.append(problem("ignored-column", header_cell(ignored[0][0]),
                                 columns=", ".join(text for _, text in ignored)))
@@ -287,6 +349,29 @@ def _read_rows(table: Table, rows: list[list], index: int, kept: dict[str, tuple
         if values or invalid:
             result.append(Row(r + 1, values, tuple(invalid)))
     return result, problems
+
+
+def _holds_dates(rows: list[list], index: int, c: int) -> bool:
+    """Whether column `c` below header row `index` holds dates: date cells or dates written as
+    text, at least half of its non-empty cells. Numbers do not count: a serial number and a staff
+    number look alike."""
+    filled = dates = 0
+    for raw in rows[index + 1:]:
+        value = raw[c] if c < len(raw) else None
+        if value is None or (value.__class__ is str and not value.strip()):
+            continue
+        filled += 1
+        if isinstance(value, date) or (value.__class__ is str and _read_date(value) is not None):
+            dates += 1
+    return dates > 0 and 2 * dates >= filled
+
+
+_BIRTH = ("nascita", "nato", "nata", "birth*", "dob")
+
+
+def _names_a_birth(header: str) -> bool:
+    """A birth date column: personal data to stop sending (`ignored-column`), never a date to read."""
+    return any(_fits_pattern(word, "|".join(_BIRTH)) for word in header_words(header))
 
 
 def _text_of(value: object) -> str:

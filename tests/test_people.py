@@ -1,6 +1,6 @@
 """Findings about people from the "Real use" issue: leavers under any header, job changes between
 member companies, and one bad row that must not stop everyone else's card. Each with real
-workbooks and the real command line, on a day fixed by SOURCE_DATE_EPOCH (26/11/2026)."""
+workbooks and the real command line, on a day fixed by WELFARECTL_AS_OF (26/11/2026)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def env(tmp_path: Path) -> dict:
     key.write_bytes(signing_key(7).private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     key.chmod(0o600)
-    return {"SOURCE_DATE_EPOCH": "1795651200", "LANG": "C", "LC_ALL": "", "WELFARECTL_SIGNING_KEY": str(key),
+    return {"WELFARECTL_AS_OF": "2026-11-26", "LANG": "C", "LC_ALL": "", "WELFARECTL_SIGNING_KEY": str(key),
             "XDG_CONFIG_HOME": str(tmp_path / "config")}
 
 

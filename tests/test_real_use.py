@@ -191,3 +191,21 @@ def test_source_date_epoch_pins_pdf_dates_not_the_day_cards_are_issued(net, env)
     assert today.exit_code == 0 and (json.loads(today.stdout)["issued"] == 0) == still_valid
     bad = welfarectl(net, ci, "--as-of", "31/02/2026", "validate")
     assert bad.exit_code == 2 and "not a date" in bad.output
+
+
+def test_someone_hired_next_month_gets_a_card_from_the_day_they_start(net, env):
+    from datetime import date
+
+    from xlsxfiles import EMPLOYEE_HEADER, write_workbook
+
+    from welfarectl.network.members import read_employees
+
+    workbook = net / "members" / f"{COMPANY}.xlsx"
+    staff, _ = read_employees(workbook, f"members/{COMPANY}.xlsx", COMPANY)
+    rows = [[e.surname, e.given_name, e.codice_fiscale, e.hire_date, e.leaving_date] for e in staff]
+    rows[0][3] = date(2026, 12, 14)
+    write_workbook(workbook, [EMPLOYEE_HEADER[:5], *rows])
+    before = json.loads(welfarectl(net, env, "cards", "issue", "--dry-run", "--format", "json").stdout)
+    later = json.loads(welfarectl(net, {**env, "WELFARECTL_AS_OF": "2026-12-14"}, "cards", "issue", "--dry-run",
+                                  "--format", "json").stdout)
+    assert later["issued"] == before["issued"] + 1

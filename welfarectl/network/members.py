@@ -83,8 +83,9 @@ class Employee:
         return self.table.location(self.row, field)
 
     def is_current(self, as_of: date) -> bool:
-        """Employed on `as_of`: no leaving date, or a leaving date after it."""
-        return self.leaving_date is None or self.leaving_date > as_of
+        """Employed on `as_of`: hired on or before it, and no leaving date or one after it (someone
+        hired next month gets a card next month)."""
+        return self.hire_date <= as_of and (self.leaving_date is None or self.leaving_date > as_of)
 
     @property
     def holder(self) -> tuple[str, str]:

@@ -47,7 +47,7 @@ PAGE_NUMBER_BASELINE = 3.2  # pt above a listing row's bottom: on the baseline o
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, textColor=INK, spaceAfter=3)
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, textColor=INK, spaceAfter=3, bulletFontName=FONT)
     return {
         "body": base,
         "small": ParagraphStyle("small", base, fontSize=8, leading=10.4, spaceAfter=1.5),
@@ -213,7 +213,8 @@ def _number_row(label_markup: str, key: str, styles: dict) -> list:
 
 def _listing_table(rows: list, width: float) -> Table:
     table = Table(rows, colWidths=[width - NUMBER_WIDTH, NUMBER_WIDTH])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 2),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                                ("LINEBELOW", (0, 0), (-1, -1), 0.25, GREY)]))
@@ -257,7 +258,8 @@ def _beside_qr(flowables: list, website: str | None) -> list:
         return flowables
     width = WIDTH - 2 * MARGIN_X
     table = Table([[flowables, QrCode(website, QR_SIZE)]], colWidths=[width - QR_SIZE * MM - 3 * MM, QR_SIZE * MM + 3 * MM])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
     return [table]

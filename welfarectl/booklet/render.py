@@ -201,8 +201,9 @@ def _cover(edition: Edition, prose: Prose, values: dict, title: str, styles: dic
     story = [Spacer(1, 36 * MM), Paragraph(escape(text.label(lang, "booklet")), styles["cover-title"]),
              Paragraph(escape(title), styles["cover-network"]),
              Paragraph(escape(f"{text.label(lang, 'period')}: {period['start']} – {period['end']}"), styles["cover"])]
-    if edition.company:
-        story += [Spacer(1, 6 * MM), Paragraph(f"<b>{escape(edition.company)}</b>", styles["cover-network"])]
+    if edition.company:  # printed here, not left to the template: an edition always says whose it is
+        story += [Spacer(1, 6 * MM), Paragraph(escape(text.label(lang, "edition_for")), styles["cover"]),
+                  Paragraph(escape(edition.company), styles["cover-network"])]
     story += [Spacer(1, 8 * MM), *_blocks(prose.render(lang, "cover", values), {**styles, "body": styles["cover"]})]
     return story
 

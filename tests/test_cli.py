@@ -61,6 +61,14 @@ def test_a_new_network_has_the_sample_card_layouts(net):
         assert (net / "templates" / name).read_bytes() == (ROOT / "templates" / name).read_bytes()
 
 
+def test_a_new_network_has_the_sample_booklet_templates(net):
+    sample = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "templates" / "booklet").rglob("*.j2"))
+    assert sample == sorted(path.relative_to(net).as_posix() for path in (net / "templates" / "booklet").rglob("*.j2"))
+    assert len(sample) == 6
+    for name in sample:
+        assert (net / name).read_bytes() == (ROOT / name).read_bytes()
+
+
 def test_init_refuses_a_non_empty_directory(net, welfarectl):
     result = welfarectl("init", str(net))
     assert result.exit_code == 2

@@ -256,6 +256,7 @@ class Case:
 ORGS, SERVICES, NETWORK = "catalogue/organisations.yaml", "catalogue/services.yaml", "catalogue/network.yaml"
 WORKSHOPS, FRONT = "catalogue/workshops.yaml", "templates/card-front.yaml"
 CARDS = "members/cards.jsonl"
+COVER, HOW_TO = "templates/booklet/it/cover.j2", "templates/booklet/it/how-to.j2"
 TEXT_FRONT_TITLE = 'text: "TESSERA WELFARE"'  # card-front.yaml line 45, a text at x 57, y 3.6
 WORKSHOP = """\
   - id: primo-incontro
@@ -408,6 +409,12 @@ CASES = [
     Case("unprintable-character", "holder-name", staff(["Rossi", "Maria \u738b", *MARIA[2:]]),
          f"{WORKBOOK}:Dipendenti!B2"),
     Case("layout-overlap", "qr-on-holder", edit(FRONT, "    x: 56.1", "    x: 40"), f"{FRONT}:126:5"),
+    # the booklet's templates
+    Case("missing-file", "booklet-template", remove("templates/booklet/en/section.j2"), "templates/booklet/en/section.j2"),
+    Case("template-syntax", "unclosed-tag", edit(HOW_TO, "{% if company %}", "{% if company %"), f"{HOW_TO}:3"),
+    Case("template-unknown-variable", "typo", edit(COVER, "{{ company }}", "{{ compnay }}"), f"{COVER}:3"),
+    Case("template-error", "division-by-zero", edit(COVER, "{{ services }}", "{{ services // 0 }}"), f"{COVER}:6"),
+    Case("template-error", "unclosed-markup", edit(COVER, "</b>", ""), f"{COVER}:3"),
     Case("text-does-not-fit", "long-title", edit(FRONT, TEXT_FRONT_TITLE, 'text: "TESSERA WELFARE AZIENDALE E TERRITORIALE"'),
          f"{FRONT}:45:11"),
 ]

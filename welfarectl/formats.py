@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from welfarectl.booklet.prose import DESCRIPTIONS, SAMPLE, SAMPLE_AREA
 from welfarectl.cards.layout import COMMON_FIELDS, ELEMENT_TYPES, LIST_FIELDS, PER_CARD_FIELDS
 from welfarectl.network import models
 from welfarectl.network.catalogue import Catalogue
@@ -119,6 +120,28 @@ are CMYK percentages `[c, m, y, k]`, text sizes in points, fonts `DejaVuSans` or
   has a glyph in the card font.
 """
 
+_BOOKLET = """## `templates/booklet/<lang>/*.j2`: the booklet's prose
+
+The texts of the booklet that are not in the catalogue, as Jinja templates, one set per language
+(`it`, `en`): `cover.j2` (below the network's name and period on the cover), `how-to.j2` (how to use
+the card) and `section.j2` (the introduction of each macro-area's section). A network without
+`templates/booklet/` uses the set `welfarectl init` writes. `validate` fills each template in with
+the sample values below and reports, at its file and line, a template that is not valid Jinja
+(`template-syntax`), one that uses a variable it is not given (`template-unknown-variable`) and one
+that fails when filled in or gives text that is not booklet markup (`template-error`).
+
+- Templates run in Jinja's sandbox, with every missing variable an error (never an empty text).
+- Values are escaped: a provider named `Bianchi & Figli <Srl>` prints as written.
+- What a template gives is cut into blocks at blank lines: `# Title` is a heading, lines starting
+  `- ` are bulleted items, anything else a paragraph. Inside a block, `<b>`, `<i>`, `<u>`, `<br/>`
+  and `<font color="...">` may be used, each closed.
+
+### Variables
+
+| variable | what it is | example |
+| --- | --- | --- |
+"""
+
 _REGISTRY = """## `members/cards.jsonl`: the card registry
 
 Written by `welfarectl cards`, never by hand: one JSON object a line, one line per event, each
@@ -167,8 +190,14 @@ def render_formats(sample: Catalogue, layouts: tuple = ()) -> str:
     out += [_LAYOUTS, *_layout_fields()]
     for kind, model in ELEMENT_TYPES.items():
         out += _model_table(model, examples.get(model.__name__, {}), title=f"Element `type: {kind}`")
+    out += [_BOOKLET.rstrip("\n"), *_template_variables(), ""]
     out += [_REGISTRY]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _template_variables() -> list[str]:
+    samples = {**SAMPLE, "area": SAMPLE_AREA}
+    return [f"| `{name}` | {what} | {_yaml_inline(samples[name])} |" for name, what in DESCRIPTIONS.items()]
 
 
 def _column_table(columns: tuple[Column, ...]) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from welfarectl.base.cells import split_cell
 from welfarectl.base.errors import NetworkHasErrors
 from welfarectl.base.problems import Location, Problem, has_errors
+from welfarectl.booklet.prose import load_prose
 from welfarectl.cards import checks as card_checks
 from welfarectl.cards.keys import load_public_keys
 from welfarectl.cards.layout import load_layouts
@@ -42,6 +43,8 @@ def load_network(root: Path, *, as_of: date) -> tuple[Network, list[Problem]]:
     problems += network_checks.run_checks(network)
     problems += _load_card_sources(network)
     problems += card_checks.run_checks(network)
+    network.booklet_prose, found = load_prose(root)
+    problems += found
     return network, _sorted(problems)
 
 

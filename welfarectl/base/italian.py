@@ -1,4 +1,4 @@
-"""Italian forms of dates, as users read them in messages, on cards and in booklets (babel)."""
+"""Italian forms of dates and amounts, as users read them in messages, on cards and in booklets (babel)."""
 
 from __future__ import annotations
 
@@ -18,3 +18,28 @@ def format_day(day: date) -> str:
     from babel.dates import format_date
 
     return format_date(day, "dd/MM/yyyy", locale=_locale())
+
+
+def format_amount(amount: float, lang: str = "it") -> str:
+    """An amount in euros as the booklet prints it: '€ 12,00', '€ 1.234,50' (in English '€12.00').
+    babel's Italian pattern puts the sign after the number ('12,00 €'); the network's printed
+    material puts it first, so the pattern is given here."""
+    from babel.numbers import format_currency
+
+    if lang == "en":
+        return format_currency(amount, "EUR", locale="en_IE")
+    return format_currency(amount, "EUR", format="¤ #,##0.00", locale=_locale(), currency_digits=False)
+
+
+def format_month(day: date, lang: str = "it") -> str:
+    """A month and year in words: 'novembre 2017' ('November 2017' in English)."""
+    from babel.dates import format_date
+
+    return format_date(day, "MMMM yyyy", locale=_locale() if lang == "it" else "en_GB")
+
+
+def format_long_day(day: date, lang: str = "it") -> str:
+    """A day in words: '1 novembre 2017' ('1 November 2017' in English)."""
+    from babel.dates import format_date
+
+    return format_date(day, "d MMMM yyyy", locale=_locale() if lang == "it" else "en_GB")

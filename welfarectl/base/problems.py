@@ -492,6 +492,25 @@ _define("registry-lines-missing", "error", "Lines missing at the end of the card
         lambda params: {"found_lines": plural(int(params["found"]), "line", "lines"),  # type: ignore[call-overload]
                         "found_lines_it": plural(int(params["found"]), "riga", "righe")})
 
+# --- the booklet's templates -------------------------------------------------------------------
+_define("template-syntax", "error", "Booklet template broken",
+        "A text template of the booklet (templates/booklet/) is not valid Jinja: an unclosed {{ or {%, an "
+        "unknown tag, a block never ended. The location is the line Jinja stopped at; the mistake is often "
+        "just before it.",
+        "the template is broken: {detail}",
+        "il modello non è valido: Jinja dice «{detail}»")
+_define("template-unknown-variable", "error", "Unknown variable in a booklet template",
+        "A booklet template uses a variable (or a field of one) that welfarectl does not give it, often a "
+        "typo. The message lists the variables the template can use; docs/formats.md describes them.",
+        "'{name}' is not a variable of this template{suggestion}; known: {known}",
+        "'{name}' non è una variabile di questo modello{suggestion_it}; variabili note: {known}")
+_define("template-error", "error", "Booklet template fails when filled in",
+        "The template is valid Jinja but fails when filled in with the network's values (a calculation that "
+        "cannot be done, something the sandbox forbids), or the text it gives is not valid booklet markup "
+        "(only <b>, <i>, <u>, <br/> and <font> tags, each closed).",
+        "the template fails when filled in: {detail}",
+        "il modello non si compila con i valori della rete: «{detail}»")
+
 
 def render_catalogue_markdown() -> str:
     """docs/problems.md: every problem code, for the people who must fix them."""

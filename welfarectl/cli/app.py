@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from . import console
+from .booklet import booklet
 from .cards import cards_app, keys_app
 from .options import Format, FormatOption, LangOption
 from .runner import ReportingGroup, Run, load, run_of
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 app.add_typer(keys_app, name="keys")
 app.add_typer(cards_app, name="cards")
+app.command()(booklet)
 
 
 def _print_version(value: bool) -> None:

@@ -1,8 +1,9 @@
 """The Network: everything in a network directory, as loaded by `welfarectl.pipeline`.
 
-It holds the catalogue, the employees and the survey, and, read once beside them for the card
-commands, the card registry, the public keys and the card layouts. The day every rule is judged
-on, `as_of`, is decided once by the command and carried here, so that no module keeps a clock.
+It holds the catalogue, the employees and the survey, and, read once beside them, the card
+registry, the public keys and the card layouts for the card commands and the templates for the
+booklet. The day every rule is judged on, `as_of`, is decided once by the command and carried
+here, so that no module keeps a clock.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class Network:
     registry: Any = None
     layouts: Any = None
     public_keys: dict[str, Any] = field(default_factory=dict)
+    # The booklet's templates (a booklet.prose.Prose), read and checked in the same load.
+    booklet_prose: Any = None
 
     @property
     def settings(self) -> models.NetworkFile | None:

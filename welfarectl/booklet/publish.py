@@ -1,0 +1,152 @@
+"""Writing the booklet: one edition, or one per member company on both cores, each file whole or
+not at all, and the 2-up imposition beside it when asked for.
+
+The network must have been checked (`pipeline.checked`): a booklet is never made from a network
+with errors. Files go to output/booklet/ unless the caller names a target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from welfarectl.base.errors import UsageError
+from welfarectl.base.italian import format_month
+from welfarectl.base.output import BadTarget, check_target, write_bytes_atomic
+from welfarectl.network.network import Network
+
+from .editions import make_edition
+
+OUTPUT_DIR = "output/booklet"
+
+
+@dataclass(frozen=True)
+class Written:
+    """What was written for one edition: facts for the command line to word."""
+
+    company: str | None
+    lang: str
+    target: Path
+    pages: int
+    services: int
+    imposed: Path | None
+    untranslated: tuple[str, ...]
+
+
+def booklet_name(company: str | None, lang: str) -> str:
+    return f"booklet-{company}-{lang}.pdf" if company else f"booklet-{lang}.pdf"
+
+
+def imposed_path(target: Path) -> Path:
+    return target.with_name(f"{target.stem}-imposed{target.suffix}")
+
+
+def default_target(network: Network, company: str | None, lang: str) -> Path:
+    return network.root / OUTPUT_DIR / booklet_name(company, lang)
+
+
+def template_values(network: Network, lang: str) -> dict:
+    """The variables every booklet template is given (prose.SAMPLE shows them with sample values)."""
+    settings = network.settings
+    coordinator = network.organisations_by_id.get(settings.coordinator)
+    name = (settings.name_en or settings.name) if lang == "en" else settings.name
+    return {
+        "network": {"name": name, "short_name": settings.short_name or name, "territory": settings.territory,
+                    "website": settings.website or "", "email": settings.email or "",
+                    "coordinator": coordinator.name if coordinator else settings.coordinator},
+        "period": {"start": format_month(settings.period.start, lang), "end": format_month(settings.period.end, lang)},
+    }
+
+
+def build_booklet(network: Network, company: str | None = None, lang: str = "it") -> tuple[bytes, Written]:
+    """The edition's PDF bytes, and its facts (its target is the default one)."""
+    from .render import render_booklet
+
+    _check_company(network, company)
+    edition = make_edition(network, company, lang)
+    values = template_values(network, lang)
+    pdf, pages = render_booklet(edition, network.booklet_prose, values, title=values["network"]["name"])
+    return pdf, Written(company, lang, default_target(network, company, lang), pages, len(edition.entries), None,
+                        edition.untranslated)
+
+
+def write_booklet(network: Network, target: Path | None = None, *, company: str | None = None, lang: str = "it",
+                  imposed: bool = False) -> Written:
+    """Write one edition (the full booklet when `company` is None) to `target`, atomically, and its
+    2-up imposition beside it (NAME-imposed.pdf) with `imposed`."""
+    target = target or default_target(network, company, lang)
+    check_target(target)
+    pdf, written = build_booklet(network, company, lang)
+    return _write(pdf, written, target, imposed)
+
+
+def write_all_editions(network: Network, directory: Path | None = None, *, lang: str = "it",
+                       imposed: bool = False) -> list[Written]:
+    """One edition per member company, in `directory` (output/booklet/ by default), made on every
+    core; the companies in the catalogue's order."""
+    directory = directory or network.root / OUTPUT_DIR
+    if directory.exists() and not directory.is_dir():
+        raise BadTarget(f"{directory} is not a directory: with --all-companies, -o names the directory to write to")
+    companies = [org.id for org in network.member_companies]
+    tasks = [(company, lang, directory / booklet_name(company, lang), imposed) for company in companies]
+    global _NETWORK
+    _NETWORK = network
+    try:
+        return list(_map(_write_edition, tasks))
+    finally:
+        _NETWORK = None
+
+
+# --- one edition per process ------------------------------------------------------------------------
+_NETWORK: Network | None = None  # the network the forked workers inherit instead of receiving a copy
+
+
+def _write_edition(task: tuple[str, str, Path, bool]) -> Written:
+    company, lang, target, imposed = task
+    pdf, written = build_booklet(_NETWORK, company, lang)
+    return _write(pdf, written, target, imposed)
+
+
+def _map(function, tasks: list):
+    """`function` over `tasks` on two processes forked from this one (the loaded network is
+    shared, not copied over a pipe), or here where fork is not available."""
+    import multiprocessing
+
+    from welfarectl.pdf.fonts import register_fonts
+
+    register_fonts()  # once, before the fork: every worker inherits the parsed fonts
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        context = None
+    if context is None or len(tasks) < 2:
+        return [function(task) for task in tasks]
+    with context.Pool(min(2, len(tasks)), initializer=_leave_interrupts_to_the_parent) as pool:
+        return pool.map(function, tasks, chunksize=1)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the terminal's group: a worker ignores it, so that the
+    command alone reports it, once."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _write(pdf: bytes, written: Written, target: Path, imposed: bool) -> Written:
+    from .impose import impose_2up
+
+    extra = imposed_path(target) if imposed else None
+    try:
+        if extra is not None:
+            write_bytes_atomic(extra, impose_2up(pdf))
+        write_bytes_atomic(target, pdf)
+    except OSError as exc:
+        raise BadTarget(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
+    return Written(written.company, written.lang, target, written.pages, written.services, extra, written.untranslated)
+
+
+def _check_company(network: Network, company: str | None) -> None:
+    if company is not None and company not in {org.id for org in network.member_companies}:
+        raise UsageError(f"no member company has the id '{company}'")
+

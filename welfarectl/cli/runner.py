@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from welfarectl.base.errors import NetworkHasErrors, Refusal
 
 from . import console
+from .language import choose, current, say
 
 HELD_BACK = 10  # the exit code of a card command that left out people whose workbook rows have errors
 
@@ -32,20 +33,26 @@ class Run:
 
 class ReportingGroup(TyperGroup):
     """The command group whose invocation turns every Refusal raised below it into its message
-    (and, for a network with errors, the errors) and its exit code: commands do not catch them."""
+    in the run's language (and, for a network with errors, the errors) and its exit code:
+    commands do not catch them."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        choose(None)  # a run starts in the locale's language, until --lang says otherwise
+        return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except NetworkHasErrors as refusal:
-            console.print_problems(refusal.problems, console.detect_lang(None), errors_only=True)
-            console.print_error(str(refusal))
+            console.print_problems(refusal.problems, current(), errors_only=True)
+            console.print_error(refusal.message(current()))
             raise typer.Exit(refusal.exit_code) from None
         except Refusal as refusal:
-            console.print_error(str(refusal))
+            console.print_error(refusal.message(current()))
             raise typer.Exit(refusal.exit_code) from None
         except KeyboardInterrupt:  # files are written whole or not at all, so nothing is left half-written
-            console.print_error("interrupted; files are written whole or not at all, none was left half-written")
+            console.print_error(say("interrupted; files are written whole or not at all, none was left half-written",
+                                    "interrotto; i file si scrivono interi o per niente, nessuno è rimasto a metà"))
             raise typer.Exit(130) from None
 
 
@@ -89,7 +96,7 @@ def report_held_back(network, company: str | None = None, *, listed: bool = Fals
     if not held:
         return
     if not listed:
-        console.print_held_back(held, console.detect_lang(None))
+        console.print_held_back(held, current())
     raise typer.Exit(HELD_BACK)
 
 
@@ -117,5 +124,6 @@ def company_of(network, company: str | None) -> str | None:
     ids = [org.id for org in network.member_companies]
     if company is not None and company not in ids:
         close = closest(company.lower(), ids)
-        raise UsageError(f"no member company has the id '{company}'" + (f"; did you mean '{close}'?" if close else ""))
+        raise UsageError(f"no member company has the id '{company}'" + (f"; did you mean '{close}'?" if close else ""),
+                         f"nessuna impresa aderente ha l'identificativo '{company}'" + (f"; forse '{close}'?" if close else ""))
     return company

@@ -16,7 +16,8 @@ from test_problem_codes import ENGLISH, PATH, QUOTED
 from welfarectl.base.problems import CATALOGUE
 
 ITALIAN = {"LANG": "it_IT.UTF-8"}
-CODE = re.compile(r"`[^`]*`|\b[a-z]+(?:-[a-z]+)+\b|\bWC1:\S*")  # commands, problem codes and statuses, payloads
+# commands, problem codes and statuses, placeholders as help writes them (DIRECTORY), payloads
+CODE = re.compile(r"`[^`]*`|\b[a-z]+(?:-[a-z]+)+\b|\b[A-Z]{2,}\b|\bWC1:\S*")
 
 
 def english_in(text: str) -> set[str]:
@@ -163,3 +164,27 @@ def test_every_refusal_raised_has_an_italian_message():
                     english_only.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
     assert english_only == [], "give these refusals their Italian: Refusal(english, italian)"
     assert {"KeyMissing", "BadTarget", "NotANetwork", "InvalidCardNumber", "BrokenRule"} <= set(known)
+
+
+# --- --help --------------------------------------------------------------------------------------
+
+def test_every_command_has_its_summary_in_italian():
+    from typer.main import get_command
+
+    from welfarectl.cli.app import app
+    from welfarectl.cli.helps import SUMMARIES_IT, commands_of
+
+    missing = [path or "(root)" for path, _ in commands_of(get_command(app)) if path not in SUMMARIES_IT]
+    assert missing == [], "give these commands their Italian summary in welfarectl/cli/helps.py"
+    assert all(english_in(summary) == set() for summary in SUMMARIES_IT.values())
+
+
+def test_help_summaries_follow_the_language(welfarectl):
+    italian = welfarectl("--lang", "it", "--help").stdout
+    assert "Gestisci una rete territoriale di welfare aziendale" in italian
+    assert "cards     Emetti, revoca, sostituisci, verifica e stampa le tessere" in italian
+    command = welfarectl("cards", "verify", "--help", **ITALIAN).stdout
+    assert "Controlla senza connessione il codice QR di una tessera" in command
+    english = welfarectl("cards", "verify", "--help").stdout
+    assert "Check a card's QR code offline: signature, network, expiry, revocation." in english
+    assert "Controlla" not in english

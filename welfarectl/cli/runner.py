@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from welfarectl.base.errors import NetworkHasErrors, Refusal
 
 from . import console
+from .helps import lang_in, translate_help
 from .language import choose, current, say
 
 HELD_BACK = 10  # the exit code of a card command that left out people whose workbook rows have errors
@@ -37,7 +38,9 @@ class ReportingGroup(TyperGroup):
     commands do not catch them."""
 
     def make_context(self, info_name, args, parent=None, **extra):
-        choose(None)  # a run starts in the locale's language, until --lang says otherwise
+        # The run's language, from --lang (read ahead: --help prints before --lang's turn) or the
+        # locale; the commands' summaries in it before anything prints.
+        translate_help(self, choose(lang_in(args)))
         return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx):

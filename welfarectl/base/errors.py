@@ -9,9 +9,18 @@ from __future__ import annotations
 
 
 class Refusal(Exception):
-    """The operation cannot be done as asked; the message says why. Exit code 1."""
+    """The operation cannot be done as asked; the message says why, in English and, given `it`,
+    in Italian (the runner prints the one of the run's language). Exit code 1."""
 
     exit_code = 1
+
+    def __init__(self, message: str, it: str | None = None) -> None:
+        super().__init__(message)
+        self.en, self.it = message, it
+
+    def message(self, lang: str = "en") -> str:
+        """The message in `lang` ("en" or "it"); English where no Italian was given."""
+        return self.it if lang == "it" and self.it is not None else self.en
 
 
 class UsageError(Refusal):
@@ -26,5 +35,6 @@ class NetworkHasErrors(Refusal):
     `problems` are all the network's problems, warnings included, as `validate` counts them."""
 
     def __init__(self, problems: list) -> None:
-        super().__init__("the network has errors: fix them first (`welfarectl validate` lists them)")
+        super().__init__("the network has errors: fix them first (`welfarectl validate` lists them)",
+                         "la rete ha errori: correggili prima (li elenca `welfarectl validate`)")
         self.problems = problems

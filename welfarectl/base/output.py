@@ -17,11 +17,13 @@ def check_target(target: Path) -> None:
     """Refuse, before any work, an output path that cannot be written: a directory, or one whose
     parent is a file."""
     if target.is_dir():
-        raise BadTarget(f"{target} is a directory: give the name of the file to write")
+        raise BadTarget(f"{target} is a directory: give the name of the file to write",
+                        f"{target} è una cartella: indica il nome del file da scrivere")
     for parent in target.parents:
         if parent.exists():
             if not parent.is_dir():
-                raise BadTarget(f"{parent} is not a directory, so {target} cannot be written")
+                raise BadTarget(f"{parent} is not a directory, so {target} cannot be written",
+                                f"{parent} non è una cartella, quindi {target} non si può scrivere")
             break
 
 

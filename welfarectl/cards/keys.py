@@ -215,10 +215,13 @@ def refuse_inside_network(path: Path, network_dir: Path) -> None:
     resolved = Path(path).expanduser().resolve()
     root = Path(network_dir).resolve()
     if resolved == root or resolved.is_relative_to(root):
+        really = "" if resolved == Path(path).expanduser().absolute() else f" (is {resolved})"
+        really_it = "" if not really else f" (cioè {resolved})"
         raise KeyInsideNetwork(
-            f"refusing to keep a private key inside the network directory: {path}"
-            f"{'' if resolved == Path(path).expanduser().absolute() else f' (is {resolved})'}; "
-            f"the network is meant to be shared, the private key never. Choose a path outside {root}")
+            f"refusing to keep a private key inside the network directory: {path}{really}; "
+            f"the network is meant to be shared, the private key never. Choose a path outside {root}",
+            f"una chiave privata non va tenuta nella cartella della rete: {path}{really_it}; la rete si "
+            f"condivide, la chiave privata mai. Scegli un percorso fuori da {root}")
 
 
 # --- creating, rotating and loading ------------------------------------------------------------
@@ -234,12 +237,15 @@ def create_key(network_dir: Path, network_id: str, key_file: Path | str | None =
     current = current_key_id(network_dir)
     if current is not None:
         raise KeyExists(f"the network already signs with key {current} ({CURRENT_FILE}); "
-                        "`welfarectl keys rotate` replaces it")
+                        "`welfarectl keys rotate` replaces it",
+                        f"la rete firma già con la chiave {current} ({CURRENT_FILE}); "
+                        "per sostituirla usa `welfarectl keys rotate`")
     explicit = explicit_key_file(key_file)
     if explicit is not None:
         refuse_inside_network(explicit, network_dir)
         if explicit.exists() or explicit.is_symlink():
-            raise KeyExists(f"a private key already exists at {explicit}; refusing to overwrite it")
+            raise KeyExists(f"a private key already exists at {explicit}; refusing to overwrite it",
+                            f"esiste già una chiave privata in {explicit}; non viene sovrascritta")
     private_key = Ed25519PrivateKey.generate()
     key = SigningKey.of(private_key, explicit or private_key_path(network_id, key_id_of(private_key.public_key())))
     refuse_inside_network(key.path, network_dir)
@@ -277,7 +283,8 @@ def rotate_key(network_dir: Path, network_id: str,
     except FileExistsError:
         # A rotation interrupted after this step left the same key there: carry on.
         if retired.read_bytes() != old.path.read_bytes():
-            raise KeyExists(f"{retired} already exists and holds another key; refusing to overwrite it") from None
+            raise KeyExists(f"{retired} already exists and holds another key; refusing to overwrite it",
+                            f"{retired} esiste già e contiene un'altra chiave; non viene sovrascritto") from None
     _write_private_key(old.path, private_key, replace=True)
     _set_current(network_dir, key)
     return SigningKey(old.key_id, old.private_key, retired), key
@@ -304,7 +311,10 @@ def load_signing_key(network_dir: Path, network_id: str, key_file: Path | str | 
         if not explicit.exists():
             how = "--key-file" if key_file else f"${ENV_VAR}"
             raise KeyMissing(f"no signing key at {explicit}, given with {how}; a key given explicitly is never "
-                             f"created by signing: create it with `welfarectl keys init --key-file {explicit}`")
+                             f"created by signing: create it with `welfarectl keys init --key-file {explicit}`",
+                             f"nessuna chiave di firma in {explicit}, indicata con {how}; una chiave indicata "
+                             f"esplicitamente non viene mai creata firmando: creala con "
+                             f"`welfarectl keys init --key-file {explicit}`")
         path = explicit
     else:
         wanted = current or (published[0] if len(published) == 1 else None)
@@ -315,13 +325,18 @@ def load_signing_key(network_dir: Path, network_id: str, key_file: Path | str | 
                 path = legacy
             if not path.exists():
                 named = f"key {wanted} ({CURRENT_FILE})" if current else f"its one published key {wanted}"
+                named_it = f"la chiave {wanted} ({CURRENT_FILE})" if current else f"l'unica chiave che pubblica, {wanted}"
                 raise KeyMissing(f"the network signs with {named}, but there is no private key for it at {path}: "
-                                 "copy the key there from the machine that made it, or give it with --key-file")
+                                 "copy the key there from the machine that made it, or give it with --key-file",
+                                 f"la rete firma con {named_it}, ma la sua chiave privata non c'è in {path}: "
+                                 "copiala lì dal computer che l'ha creata, o indicala con --key-file")
         elif legacy.exists():
             path = legacy
         elif published:
             raise KeyMissing(f"the network publishes keys {', '.join(published)} but names none as current "
-                             f"({CURRENT_FILE}); give the private key with --key-file")
+                             f"({CURRENT_FILE}); give the private key with --key-file",
+                             f"la rete pubblica le chiavi {', '.join(published)} ma nessuna è indicata come "
+                             f"quella in uso ({CURRENT_FILE}); indica la chiave privata con --key-file")
         elif create:
             try:
                 return create_key(network_dir, network_id), True
@@ -329,17 +344,24 @@ def load_signing_key(network_dir: Path, network_id: str, key_file: Path | str | 
                 return load_signing_key(network_dir, network_id, create=False)
         else:
             raise KeyMissing(f"the network has no signing key yet; run `welfarectl keys init` or drop --no-new-key "
-                             f"(it would be created in {default_key_dir(network_id)})")
+                             f"(it would be created in {default_key_dir(network_id)})",
+                             f"la rete non ha ancora una chiave di firma; esegui `welfarectl keys init` o togli "
+                             f"--no-new-key (verrebbe creata in {default_key_dir(network_id)})")
     key = _load_private_key(path, network_dir)
     if current is not None and key.key_id != current:
         raise KeyNotCurrent(f"the signing key {path} is key {key.key_id}, but the network signs with key {current} "
-                            f"({CURRENT_FILE}); give the current key, or rotate with `welfarectl keys rotate`")
+                            f"({CURRENT_FILE}); give the current key, or rotate with `welfarectl keys rotate`",
+                            f"la chiave di firma {path} è la chiave {key.key_id}, ma la rete firma con la chiave "
+                            f"{current} ({CURRENT_FILE}); indica la chiave in uso, o cambiala con `welfarectl keys rotate`")
     if not public_key_file(network_dir, key.key_id).is_file():
         if published:
             raise KeyNotPublished(
                 f"the signing key {path} (key id {key.key_id}) has no public key "
                 f"{PUBLIC_KEY_DIR}/{key.key_id}.pub in the network; cards signed with it would not verify. "
-                f"Restore the file from version control, or check that this is the network's key")
+                f"Restore the file from version control, or check that this is the network's key",
+                f"la chiave di firma {path} (identificativo {key.key_id}) non ha la chiave pubblica "
+                f"{PUBLIC_KEY_DIR}/{key.key_id}.pub nella rete; le tessere firmate con essa non sarebbero "
+                f"verificabili. Ripristina il file dal controllo di versione, o controlla che sia la chiave della rete")
         _publish(network_dir, key)  # a fresh clone of a network that publishes no key yet
     if current is None:
         _set_current(network_dir, key)
@@ -359,24 +381,31 @@ def _load_private_key(path: Path, network_dir: Path) -> SigningKey:
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
-        raise KeyMissing(f"no signing key at {path}; run `welfarectl keys init`") from None
+        raise KeyMissing(f"no signing key at {path}; run `welfarectl keys init`",
+                         f"nessuna chiave di firma in {path}; esegui `welfarectl keys init`") from None
     except OSError as error:
-        raise KeyUnreadable(f"cannot read the signing key {path}: {error.strerror}") from None
+        reason = os_reason(error)
+        raise KeyUnreadable(f"cannot read the signing key {path}: {reason['reason']}",
+                            f"impossibile leggere la chiave di firma {path}: {reason['reason_it']}") from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise KeyUnreadable(f"the signing key {path} is not a regular file")
+        raise KeyUnreadable(f"the signing key {path} is not a regular file",
+                            f"la chiave di firma {path} non è un file normale")
     with os.fdopen(fd, "rb") as handle:
         if os.name == "posix" and mode & 0o077:
             raise KeyUnreadable(f"permissions too open ({mode & 0o777:04o}) on the signing key {path}: "
+                                f"chmod 600 {path}",
+                                f"permessi troppo aperti ({mode & 0o777:04o}) sulla chiave di firma {path}: "
                                 f"chmod 600 {path}")
         data = handle.read()
     try:
         private_key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm):
-        raise KeyUnreadable(f"{path} is not an unencrypted PEM private key") from None
+        raise KeyUnreadable(f"{path} is not an unencrypted PEM private key",
+                            f"{path} non è una chiave privata PEM non cifrata") from None
     if not isinstance(private_key, Ed25519PrivateKey):
-        raise KeyUnreadable(f"{path} is not an Ed25519 private key")
+        raise KeyUnreadable(f"{path} is not an Ed25519 private key", f"{path} non è una chiave privata Ed25519")
     return SigningKey.of(private_key, path)
 
 
@@ -395,7 +424,8 @@ def _write_private_key(path: Path, private_key: Ed25519PrivateKey, *, replace: b
     try:  # created 0600: a private key is never readable by others, not even briefly
         write_bytes_atomic(path, pem, mode=0o600, overwrite=replace)
     except FileExistsError:
-        raise KeyExists(f"a private key already exists at {path}; refusing to overwrite it") from None
+        raise KeyExists(f"a private key already exists at {path}; refusing to overwrite it",
+                        f"esiste già una chiave privata in {path}; non viene sovrascritta") from None
 
 
 def _make_private_dirs(directory: Path) -> None:

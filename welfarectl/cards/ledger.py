@@ -45,9 +45,10 @@ class BrokenRule(RegistryError):
     """A registry rule that a line, or an operation asked for, would break: in English and Italian.
     Reading, it makes the line `registry-malformed`; writing, it refuses the operation."""
 
+    it: str
+
     def __init__(self, en: str, it: str) -> None:
-        super().__init__(en)
-        self.en, self.it = en, it
+        super().__init__(en, it)
 
 
 class UnknownCard(BrokenRule):

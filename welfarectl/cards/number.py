@@ -41,15 +41,18 @@ def format_card_number(number: str) -> str:
     return f"{number[:4]} {number[4:]}"
 
 
-def explain_card_number(text: str) -> str | None:
-    """None for a valid card number (spaces and hyphens allowed), else why it is not one."""
+def explain_card_number(text: str, lang: str = "en") -> str | None:
+    """None for a valid card number (spaces and hyphens allowed), else why it is not one, in
+    English or ("it") Italian."""
     digits = _compact(text)
     if not _DIGITS.fullmatch(digits):
-        return "a card number has only digits"
+        return "il numero di una tessera ha solo cifre" if lang == "it" else "a card number has only digits"
     if len(digits) != 8:
-        return f"a card number has 8 digits, not {len(digits)}"
+        return (f"il numero di una tessera ha 8 cifre, non {len(digits)}" if lang == "it"
+                else f"a card number has 8 digits, not {len(digits)}")
     if not is_card_number(digits):
-        return "wrong check digit: a digit is mistyped or two are swapped"
+        return ("cifra di controllo sbagliata: una cifra è stata scritta male o due sono scambiate" if lang == "it"
+                else "wrong check digit: a digit is mistyped or two are swapped")
     return None
 
 

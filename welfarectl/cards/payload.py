@@ -52,7 +52,12 @@ EXIT_CODES = {"valid": 0, "malformed": 3, "bad-signature": 4, "unknown-key": 5,
 
 
 class MalformedPayload(ValueError):
-    """The text is not a version-1 card payload; the message says which rule it breaks."""
+    """The text is not a version-1 card payload; the message says which rule it breaks, in
+    English (`str()`) and in Italian (`it`)."""
+
+    def __init__(self, en: str, it: str) -> None:
+        super().__init__(en)
+        self.it = it
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,7 @@ class Verdict:
     expires: date | None
     key_id: str | None
     detail: str
+    detail_it: str = ""  # the detail in Italian, for people; `detail` stays English for JSON
 
     @property
     def exit_code(self) -> int:
@@ -117,26 +123,30 @@ def decode_payload(text: str) -> Decoded:
     the card number fails its check digit.
     """
     if not text.startswith(PREFIX):
-        raise MalformedPayload(f"does not start with {PREFIX}")
+        raise MalformedPayload(f"does not start with {PREFIX}", f"non inizia con {PREFIX}")
     encoded = text[len(PREFIX):]
     stray = sorted(set(encoded) - _BASE45)
     if stray:
-        raise MalformedPayload(f"characters outside the base45 alphabet: {''.join(stray)!r}")
+        raise MalformedPayload(f"characters outside the base45 alphabet: {''.join(stray)!r}",
+                               f"caratteri estranei all'alfabeto base45: {''.join(stray)!r}")
     try:
         data = base45.b45decode(encoded)
     except ValueError:
-        raise MalformedPayload("not valid base45") from None
+        raise MalformedPayload("not valid base45", "non è base45 valido") from None
     if len(data) != PAYLOAD_LENGTH:
-        raise MalformedPayload(f"{len(data)} bytes instead of {PAYLOAD_LENGTH}")
+        raise MalformedPayload(f"{len(data)} bytes instead of {PAYLOAD_LENGTH}", f"{len(data)} byte invece di {PAYLOAD_LENGTH}")
     body, signature = data[:BODY_LENGTH], data[BODY_LENGTH:]
     version, key_id, tag, number, days = _BODY.unpack(body)
     if version != VERSION:
-        raise MalformedPayload(f"format version {version} is not supported (only {VERSION})")
+        raise MalformedPayload(f"format version {version} is not supported (only {VERSION})",
+                               f"la versione {version} del formato non è supportata (solo la {VERSION})")
     card_number = f"{number:08d}"
     if len(card_number) > 8:
-        raise MalformedPayload(f"card number {card_number} has more than 8 digits")
+        raise MalformedPayload(f"card number {card_number} has more than 8 digits",
+                               f"il numero di tessera {card_number} ha più di 8 cifre")
     if not is_card_number(card_number):
-        raise MalformedPayload(f"card number {card_number} fails its check digit")
+        raise MalformedPayload(f"card number {card_number} fails its check digit",
+                               f"il numero di tessera {card_number} ha la cifra di controllo sbagliata")
     return Decoded(version, key_id.hex(), tag.hex(), card_number, EPOCH + timedelta(days=days), body, signature)
 
 
@@ -150,23 +160,29 @@ def verify_payload(text: str, public_keys: Mapping[str, Ed25519PublicKey], netwo
     try:
         decoded = decode_payload(text)
     except MalformedPayload as error:
-        return Verdict("malformed", None, None, None, str(error))
+        return Verdict("malformed", None, None, None, str(error), error.it)
     key_id = decoded.key_id
     public_key = public_keys.get(key_id)
     if public_key is None:
-        return Verdict("unknown-key", None, None, key_id, f"no public key with id {key_id} in catalogue/keys/")
+        return Verdict("unknown-key", None, None, key_id, f"no public key with id {key_id} in catalogue/keys/",
+                       f"nessuna chiave pubblica con identificativo {key_id} in catalogue/keys/")
     try:
         public_key.verify(decoded.signature, decoded.body)
     except InvalidSignature:
-        return Verdict("bad-signature", None, None, key_id, f"the signature does not match key {key_id}")
+        return Verdict("bad-signature", None, None, key_id, f"the signature does not match key {key_id}",
+                       f"la firma non corrisponde alla chiave {key_id}")
     card, expires = decoded.card_number, decoded.expires
     if decoded.network_tag != network_tag(network_id).hex():
-        return Verdict("other-network", card, expires, key_id, f"signed for another network, not {network_id}")
+        return Verdict("other-network", card, expires, key_id, f"signed for another network, not {network_id}",
+                       f"firmata per un'altra rete, non per {network_id}")
     if revoked is not None and card in revoked:
-        return Verdict("revoked", card, expires, key_id, f"revoked on {format_day(revoked[card])}")
+        return Verdict("revoked", card, expires, key_id, f"revoked on {format_day(revoked[card])}",
+                       f"revocata il {format_day(revoked[card])}")
     if expires < today:
-        return Verdict("expired", card, expires, key_id, f"expired on {format_day(expires)}")
+        return Verdict("expired", card, expires, key_id, f"expired on {format_day(expires)}",
+                       f"scaduta il {format_day(expires)}")
     if revoked is None:
         return Verdict("revocation-unchecked", card, expires, key_id,
-                       f"genuine and valid until {format_day(expires)}, but not checked against a revocation list")
-    return Verdict("valid", card, expires, key_id, f"valid until {format_day(expires)}")
+                       f"genuine and valid until {format_day(expires)}, but not checked against a revocation list",
+                       f"autentica e valida fino al {format_day(expires)}, ma non controllata con un elenco di revoche")
+    return Verdict("valid", card, expires, key_id, f"valid until {format_day(expires)}", f"valida fino al {format_day(expires)}")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from welfarectl.base.errors import Refusal
 from welfarectl.base.output import BadTarget, check_target, write_bytes_atomic, write_text_atomic
+from welfarectl.base.problems import os_reason
 from welfarectl.network.network import Network
 
 from . import registry, render
@@ -73,7 +74,9 @@ def print_cards(network: Network, key: SigningKey, target: Path, *, sheet: str, 
     check_target(target)
     if network.layouts is None or None in network.layouts:
         raise NoLayouts("the network has no card layouts: templates/card-front.yaml and templates/card-back.yaml "
-                        "(`welfarectl init` writes a pair to start from)")
+                        "(`welfarectl init` writes a pair to start from)",
+                        "la rete non ha i modelli della tessera: templates/card-front.yaml e templates/card-back.yaml "
+                        "(`welfarectl init` ne scrive una coppia da cui partire)")
     front, back = network.layouts
     day = network.as_of
     wanted = [card for card in network.registry.cards.values()
@@ -115,7 +118,9 @@ def print_cards(network: Network, key: SigningKey, target: Path, *, sheet: str, 
         write_text_atomic(target.with_suffix(".txt"), ticket)
         write_bytes_atomic(target, job.pdf)
     except OSError as exc:
-        raise BadTarget(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
+        reason = os_reason(exc)
+        raise BadTarget(f"cannot write {exc.filename or target}: {reason['reason']}",
+                        f"impossibile scrivere {exc.filename or target}: {reason['reason_it']}") from None
     if not proof:
         registry.record_printed(network.root, [card.number for card in cards], day, network.registry)
     return PrintRun(len(cards), len({row["sheet"] for row in job.manifest}), target, proof, skipped, len(waiting),

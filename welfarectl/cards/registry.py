@@ -39,10 +39,14 @@ class RegistryDamaged(RegistryError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        first = problems[0]
-        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+        first, others = problems[0], len(problems) - 1
+        more = f" and {others} more" if others else ""
+        more_it = f" e {'altro' if others == 1 else 'altri'} {others}" if others else ""
         super().__init__(f"{first.location}: {first.message()}{more}; the card registry is damaged, "
-                         "restore it from version control (`welfarectl validate` lists every problem)")
+                         "restore it from version control (`welfarectl validate` lists every problem)",
+                         f"{first.location}: {first.message('it')}{more_it}; il registro delle tessere è "
+                         "danneggiato, ripristinalo dal controllo di versione (`welfarectl validate` elenca "
+                         "ogni problema)")
 
 
 class InvalidCardNumber(RegistryError):
@@ -249,7 +253,8 @@ def run_issue(network, company: str | None = None, dry_run: bool = False) -> Iss
 def revoke_card(network_dir: Path, number: str, reason: str, day: date) -> Card:
     """Revoke, on `day`, an issued card that is not already revoked or replaced (expired cards may be)."""
     if reason not in REASONS:
-        raise InvalidReason(f"'{reason}' is not a reason to revoke a card: use {', '.join(REASONS)}")
+        raise InvalidReason(f"'{reason}' is not a reason to revoke a card: use {', '.join(REASONS)}",
+                            f"'{reason}' non è un motivo per revocare una tessera: usa {', '.join(REASONS)}")
     number = _parse_number(number)
     with _transaction(network_dir) as tx:
         tx.registry.revocable(number)
@@ -269,7 +274,9 @@ def replace_card(network, number: str) -> tuple[Card, Card]:
         holder = network.employees_by_holder.get((old.company, old.holder))
         if holder is None or not holder.is_current(day):
             raise HolderNotCurrent(f"the holder of card {format_card_number(number)} is not a current employee of "
-                                   f"{old.company}: revoke the card instead (`--reason left`)")
+                                   f"{old.company}: revoke the card instead (`--reason left`)",
+                                   f"il titolare della tessera {format_card_number(number)} non è più dipendente "
+                                   f"di {old.company}: revoca la tessera (`--reason left`)")
         new = tx.next_number()
         tx.append(event="replaced", card=number, by=new, date=day.isoformat())
         tx.append(event="issued", card=new, company=old.company, holder=old.holder, date=day.isoformat(),
@@ -292,7 +299,8 @@ def record_printed(network_dir: Path, numbers: Iterable[str], day: date, read: R
 def _parse_number(text: str) -> str:
     number = normalise_card_number(text)
     if number is None:
-        raise InvalidCardNumber(f"'{text}' is not a card number: {explain_card_number(text)}")
+        raise InvalidCardNumber(f"'{text}' is not a card number: {explain_card_number(text)}",
+                                f"'{text}' non è un numero di tessera: {explain_card_number(text, 'it')}")
     return number
 
 

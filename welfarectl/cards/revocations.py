@@ -26,6 +26,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from welfarectl.base.output import BadTarget, check_target, write_bytes_atomic
+from welfarectl.base.problems import os_reason
 
 from .keys import SigningKey, is_key_id
 from .number import is_card_number
@@ -37,7 +38,12 @@ _FIELDS = {"format", "network", "key_id", "issued", "revoked", "signature"}
 
 
 class InvalidRevocationList(ValueError):
-    """The revocation list is not well formed, names an unknown key, or its signature fails."""
+    """The revocation list is not well formed, names an unknown key, or its signature fails: why,
+    in English (`str()`) and in Italian (`it`)."""
+
+    def __init__(self, en: str, it: str) -> None:
+        super().__init__(en)
+        self.it = it
 
 
 def canonical_json(obj: object) -> bytes:
@@ -78,7 +84,9 @@ def publish_revocation_list(network, key: SigningKey, target: Path) -> int:
     try:
         write_bytes_atomic(target, data)
     except OSError as exc:
-        raise BadTarget(f"cannot write {target}: {exc.strerror or exc}") from None
+        reason = os_reason(exc)
+        raise BadTarget(f"cannot write {target}: {reason['reason']}",
+                        f"impossibile scrivere {target}: {reason['reason_it']}") from None
     return count
 
 
@@ -101,15 +109,19 @@ def read_signed_list(data: bytes, public_keys: Mapping[str, Ed25519PublicKey],
     document = _parse(data)
     public_key = public_keys.get(document["key_id"])
     if public_key is None:
-        raise InvalidRevocationList(f"signed with key {document['key_id']}, which is not in catalogue/keys/")
+        raise InvalidRevocationList(f"signed with key {document['key_id']}, which is not in catalogue/keys/",
+                                    f"firmato con la chiave {document['key_id']}, che non è in catalogue/keys/")
     unsigned = {name: value for name, value in document.items() if name != "signature"}
     try:
         public_key.verify(_signature(document["signature"]), canonical_json(unsigned))
     except InvalidSignature:
         raise InvalidRevocationList(f"the signature does not match key {document['key_id']}: "
-                                    "the list was altered or signed by another key") from None
+                                    "the list was altered or signed by another key",
+                                    f"la firma non corrisponde alla chiave {document['key_id']}: l'elenco è stato "
+                                    "alterato o firmato con un'altra chiave") from None
     if network_id is not None and document["network"] != network_id:
-        raise InvalidRevocationList(f"issued for network {document['network']!r}, not {network_id!r}")
+        raise InvalidRevocationList(f"issued for network {document['network']!r}, not {network_id!r}",
+                                    f"emesso per la rete {document['network']!r}, non per {network_id!r}")
     return _parse_date(document["issued"], "issued"), _entries(document["revoked"])
 
 
@@ -118,21 +130,24 @@ def _parse(data: bytes) -> dict:
     try:
         document = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as error:
-        raise InvalidRevocationList(f"not UTF-8 JSON: {error}") from None
+        raise InvalidRevocationList(f"not UTF-8 JSON: {error}", f"non è JSON in UTF-8: «{error}»") from None
     if not isinstance(document, dict):
-        raise InvalidRevocationList("not a JSON object")
+        raise InvalidRevocationList("not a JSON object", "non è un oggetto JSON")
     if set(document) != _FIELDS:
         missing, extra = sorted(_FIELDS - set(document)), sorted(set(document) - _FIELDS)
-        raise InvalidRevocationList(f"fields missing {missing}, unexpected {extra}")
+        raise InvalidRevocationList(f"fields missing {missing}, unexpected {extra}",
+                                    f"campi mancanti {missing}, inattesi {extra}")
     if document["format"] != FORMAT:
-        raise InvalidRevocationList(f"format {document['format']!r} is not {FORMAT!r}")
+        raise InvalidRevocationList(f"format {document['format']!r} is not {FORMAT!r}",
+                                    f"il formato {document['format']!r} non è {FORMAT!r}")
     for name in ("network", "key_id", "issued", "signature"):
         if not isinstance(document[name], str):
-            raise InvalidRevocationList(f"{name} is not a string")
+            raise InvalidRevocationList(f"{name} is not a string", f"{name} non è un testo")
     if not is_key_id(document["key_id"]):
-        raise InvalidRevocationList(f"key_id {document['key_id']!r} is not 8 hex characters")
+        raise InvalidRevocationList(f"key_id {document['key_id']!r} is not 8 hex characters",
+                                    f"key_id {document['key_id']!r} non è di 8 caratteri esadecimali")
     if not isinstance(document["revoked"], list):
-        raise InvalidRevocationList("revoked is not a list")
+        raise InvalidRevocationList("revoked is not a list", "revoked non è una lista")
     return document
 
 
@@ -144,9 +159,10 @@ def _signature(text: str) -> bytes:
     try:
         signature = base64.b64decode(text, validate=True)
     except binascii.Error:
-        raise InvalidRevocationList("the signature is not base64") from None
+        raise InvalidRevocationList("the signature is not base64", "la firma non è in base64") from None
     if len(signature) != 64:
-        raise InvalidRevocationList(f"the signature has {len(signature)} bytes instead of 64")
+        raise InvalidRevocationList(f"the signature has {len(signature)} bytes instead of 64",
+                                    f"la firma ha {len(signature)} byte invece di 64")
     return signature
 
 
@@ -156,12 +172,15 @@ def _entries(revoked: list) -> dict[str, date]:
     previous = ""
     for index, entry in enumerate(revoked):
         if not isinstance(entry, dict) or set(entry) != {"card", "date"}:
-            raise InvalidRevocationList(f"revoked[{index}] is not {{\"card\", \"date\"}}")
+            raise InvalidRevocationList(f"revoked[{index}] is not {{\"card\", \"date\"}}",
+                                        f"revoked[{index}] non è {{\"card\", \"date\"}}")
         card = entry["card"]
         if not isinstance(card, str) or not is_card_number(card):
-            raise InvalidRevocationList(f"revoked[{index}]: {card!r} is not a card number")
+            raise InvalidRevocationList(f"revoked[{index}]: {card!r} is not a card number",
+                                        f"revoked[{index}]: {card!r} non è un numero di tessera")
         if card <= previous:
-            raise InvalidRevocationList(f"revoked[{index}]: card {card} is out of order or repeated")
+            raise InvalidRevocationList(f"revoked[{index}]: card {card} is out of order or repeated",
+                                        f"revoked[{index}]: la tessera {card} è fuori ordine o ripetuta")
         found[card] = _parse_date(entry["date"], f"revoked[{index}].date")
         previous = card
     return found
@@ -173,4 +192,5 @@ def _parse_date(value: object, field: str) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise InvalidRevocationList(f"{field}: {value!r} is not a date YYYY-MM-DD")
+    raise InvalidRevocationList(f"{field}: {value!r} is not a date YYYY-MM-DD",
+                                f"{field}: {value!r} non è una data AAAA-MM-GG")

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from welfarectl.base.errors import Refusal, UsageError
+from welfarectl.base.problems import os_reason
 from welfarectl.network.network import Network
 
 from .payload import Verdict, verify_payload
@@ -37,7 +38,8 @@ class Checked:
 def network_id(network: Network) -> str:
     """The network's id, which every card's QR code carries; a Refusal when network.yaml is broken."""
     if network.settings is None:
-        raise Refusal("catalogue/network.yaml has errors; run `welfarectl validate`")
+        raise Refusal("catalogue/network.yaml has errors; run `welfarectl validate`",
+                      "catalogue/network.yaml ha errori; esegui `welfarectl validate`")
     return network.settings.id
 
 
@@ -63,7 +65,8 @@ def verify_card(network: Network, text: str, revocations: Path | None = None,
 def _verify(network: Network, payload: str, revoked: dict | None) -> Verdict:
     verdict = verify_payload(payload, network.public_keys, network_id(network), revoked, network.as_of)
     if not payload:
-        verdict = dataclasses.replace(verdict, detail="nothing to verify: the payload is empty")
+        verdict = dataclasses.replace(verdict, detail="nothing to verify: the payload is empty",
+                                      detail_it="niente da verificare: il testo del QR è vuoto")
     return verdict
 
 
@@ -71,8 +74,9 @@ def _read_list(network: Network, path: Path) -> tuple[date, dict]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+        reason = os_reason(exc)
+        raise UsageError(f"{path}: {reason['reason']}", f"{path}: {reason['reason_it']}") from None
     try:
         return read_signed_list(data, network.public_keys, network_id(network))
     except InvalidRevocationList as exc:
-        raise Refusal(f"{path}: {exc}") from None
+        raise Refusal(f"{path}: {exc}", f"{path}: {exc.it}") from None

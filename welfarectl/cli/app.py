@@ -16,6 +16,7 @@ import typer
 from . import console
 from .booklet import booklet
 from .cards import cards_app, keys_app
+from .language import current, say
 from .options import Format, FormatOption, LangOption
 from .runner import ReportingGroup, Run, load, run_of
 
@@ -54,6 +55,7 @@ def _root(
         "--as-of", envvar="WELFARECTL_AS_OF", metavar="DATE",
         help="The day to work on (YYYY-MM-DD or dd/mm/yyyy): cards are issued, expire and verify as of "
              "that day. Default: today. Also $WELFARECTL_AS_OF.")] = None,
+    lang: LangOption = None,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True,
                                           callback=_print_version)] = False,
 ) -> None:
@@ -64,7 +66,7 @@ def _root(
     except ValueError:
         raise typer.BadParameter(f"'{as_of}' is not a date: write YYYY-MM-DD or dd/mm/yyyy",
                                  param_hint="--as-of / WELFARECTL_AS_OF") from None
-    ctx.obj = Run(directory, day)
+    ctx.obj = Run(directory, day)  # and the language, chosen by --lang's callback or the locale
 
 
 @app.command()
@@ -81,7 +83,7 @@ def validate(
     """
     from welfarectl.base.problems import has_errors
 
-    language = console.detect_lang(lang.value if lang else None)
+    language = current()
     _, problems = load(ctx)
     if format is Format.json:
         console.print_json(console.problems_as_json(problems, language))
@@ -98,11 +100,13 @@ def stats(ctx: typer.Context, *, format: FormatOption = Format.text, lang: LangO
     from welfarectl.base.problems import has_errors
     from welfarectl.network.stats import LABELS, compute_stats
 
-    language = console.detect_lang(lang.value if lang else None)
+    language = current()
     network, problems = load(ctx)
     if has_errors(problems):  # figures of a network with errors would count what was dropped
         raise Refusal(f"the network has errors ({console.summary(problems, 'en')}), so its figures would be wrong; "
-                      "run `welfarectl validate`")
+                      "run `welfarectl validate`",
+                      f"la rete ha errori ({console.summary(problems, 'it')}), quindi i suoi numeri sarebbero "
+                      "sbagliati; esegui `welfarectl validate`")
     figures = compute_stats(network)
     if format is Format.json:
         console.print_json(figures)
@@ -114,22 +118,34 @@ def stats(ctx: typer.Context, *, format: FormatOption = Format.text, lang: LangO
 
 @app.command("problems")
 def problems_(
+    ctx: typer.Context,
     code: Annotated[str | None, typer.Argument(help="A problem code to explain, e.g. unknown-reference.")] = None,
+    *,
+    lang: LangOption = None,
 ) -> None:
     """List the problem codes validate can report, or explain one."""
     from welfarectl.base.errors import UsageError
     from welfarectl.base.problems import CATALOGUE, closest
 
+    language = current()
     if code is None:
-        console.print_table([(k.code, k.severity, k.title) for k in CATALOGUE.values()], ("code", "severity", "title"))
+        console.print_table([(k.code, console.severity_word(k.severity, language), k.title_in(language))
+                             for k in CATALOGUE.values()],
+                            ("codice", "gravità", "titolo") if language == "it" else ("code", "severity", "title"))
         return
     kind = CATALOGUE.get(code)
     if kind is None:
         close = closest(code, CATALOGUE)
         raise UsageError(f"no problem has the code '{code}'"
-                         + (f"; did you mean {close}?" if close else "; `welfarectl problems` lists them"))
-    console.print_text(f"{kind.code} ({kind.severity}): {kind.title}\n\n{kind.description}\n\n"
-                       f"message: {kind.message_en}\nmessaggio: {kind.message_it}")
+                         + (f"; did you mean {close}?" if close else "; `welfarectl problems` lists them"),
+                         f"nessun problema ha il codice '{code}'"
+                         + (f"; forse {close}?" if close else "; li elenca `welfarectl problems`"))
+    if language == "it":
+        console.print_text(f"{kind.code} ({console.severity_word(kind.severity, language)}): {kind.title_in(language)}"
+                           f"\n\n{kind.description_in(language)}\n\nmessaggio: {kind.message_it}")
+    else:
+        console.print_text(f"{kind.code} ({kind.severity}): {kind.title}\n\n{kind.description}\n\n"
+                           f"message: {kind.message_en}\nmessaggio: {kind.message_it}")
 
 
 class FileKind(str, enum.Enum):
@@ -158,7 +174,8 @@ def init(
 
     directory = directory or run_of(ctx).root
     create_network(directory)
-    console.print_text(f"created a new network in {directory}; next: welfarectl -C {directory} validate")
+    console.print_text(say(f"created a new network in {directory}; next: welfarectl -C {directory} validate",
+                           f"creata una nuova rete in {directory}; poi: welfarectl -C {directory} validate"))
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from . import console
+from .language import count, current, say
 from .options import CompanyOption, DryRunOption, Format, FormatOption, KeyFileOption, NoNewKeyOption
 from .runner import company_of, held_back_of, load_cards, load_checked, load_for_cards, network_dir, report_held_back, run_of
 
@@ -37,7 +38,8 @@ def _network_id(root: Path) -> str:
 
     catalogue, _ = load_catalogue(root)
     if catalogue.network is None:
-        raise Refusal("catalogue/network.yaml has errors; run `welfarectl validate`")
+        raise Refusal("catalogue/network.yaml has errors; run `welfarectl validate`",
+                      "catalogue/network.yaml ha errori; esegui `welfarectl validate`")
     return catalogue.network.id
 
 
@@ -48,11 +50,15 @@ def _signing_key(root: Path, network_id: str, key_file: Path | None, no_new_key:
     published = set((root / keys.PUBLIC_KEY_DIR).glob("*.pub"))
     key, created = keys.load_signing_key(root, network_id, key_file, create=not no_new_key)
     if not created and keys.public_key_file(root, key.key_id) not in published:
-        console.print_note(f"published the public key of signing key {key.key_id} ({key.path}) "
-                           f"as catalogue/keys/{key.key_id}.pub")
+        console.print_note(say(f"published the public key of signing key {key.key_id} ({key.path}) "
+                               f"as catalogue/keys/{key.key_id}.pub",
+                               f"pubblicata la chiave pubblica della chiave di firma {key.key_id} ({key.path}) "
+                               f"come catalogue/keys/{key.key_id}.pub"))
     if created:
-        console.print_note(f"created a new signing key {key.key_id} in {key.path} (keep it private); "
-                           f"its public key is catalogue/keys/{key.key_id}.pub")
+        console.print_note(say(f"created a new signing key {key.key_id} in {key.path} (keep it private); "
+                               f"its public key is catalogue/keys/{key.key_id}.pub",
+                               f"creata una nuova chiave di firma {key.key_id} in {key.path} (tienila riservata); "
+                               f"la sua chiave pubblica è catalogue/keys/{key.key_id}.pub"))
     return key
 
 
@@ -65,8 +71,11 @@ def keys_init(ctx: typer.Context, key_file: KeyFileOption = None) -> None:
 
     root = network_dir(ctx)
     key = keys.create_key(root, _network_id(root), key_file)
-    console.print_text(f"created signing key {key.key_id}\n  private: {key.path} (mode 0600, keep it secret)\n"
-                       f"  public:  catalogue/keys/{key.key_id}.pub (commit and publish it)")
+    console.print_text(say(f"created signing key {key.key_id}\n  private: {key.path} (mode 0600, keep it secret)\n"
+                           f"  public:  catalogue/keys/{key.key_id}.pub (commit and publish it)",
+                           f"creata la chiave di firma {key.key_id}\n  privata:  {key.path} (permessi 0600, tienila "
+                           f"segreta)\n  pubblica: catalogue/keys/{key.key_id}.pub (registrala nel controllo di "
+                           "versione e pubblicala)"))
 
 
 @keys_app.command("rotate")
@@ -76,9 +85,13 @@ def keys_rotate(ctx: typer.Context, key_file: KeyFileOption = None) -> None:
 
     root = network_dir(ctx)
     old, new = keys.rotate_key(root, _network_id(root), key_file)
-    console.print_text(f"new signing key {new.key_id} ({new.path}) replaces {old.key_id} ({old.path}) and is named in "
-                       f"catalogue/keys/current; catalogue/keys/{old.key_id}.pub stays so that its cards still verify. "
-                       "Commit catalogue/keys/ so that every copy of the network signs with the new key")
+    console.print_text(say(f"new signing key {new.key_id} ({new.path}) replaces {old.key_id} ({old.path}) and is named in "
+                           f"catalogue/keys/current; catalogue/keys/{old.key_id}.pub stays so that its cards still verify. "
+                           "Commit catalogue/keys/ so that every copy of the network signs with the new key",
+                           f"la nuova chiave di firma {new.key_id} ({new.path}) sostituisce la {old.key_id} ({old.path}) "
+                           f"ed è indicata in catalogue/keys/current; catalogue/keys/{old.key_id}.pub resta, così le sue "
+                           "tessere si verificano ancora. Registra catalogue/keys/ nel controllo di versione, così ogni "
+                           "copia della rete firma con la nuova chiave"))
 
 
 # --- cards ----------------------------------------------------------------------------------------
@@ -107,22 +120,7 @@ def cards_issue(ctx: typer.Context, company: CompanyOption = None, dry_run: DryR
                            "problems": [p.as_dict() for p in h.problems]} for h in held]})
         report_held_back(network, company, listed=True)
         return
-    if issued:
-        verb = "would issue" if dry_run else "issued"
-        them = "them" if len(issued) != 1 else "it"
-        said = (f"{verb} {_count(len(issued), 'card')}"
-                + ("" if dry_run else f"; print {them} with `welfarectl cards print --only-new`"))
-    elif run.leaving or held:
-        said = "no card to issue" + (f" for {company}" if company else "")
-    else:
-        said = ("no card to issue: every current employee" + (f" of {company}" if company else "")
-                + " has an active card (or had one withdrawn)")
-    if run.leaving:
-        said += (f"; not issued: {_count(run.leaving, 'current employee')} with a leaving date "
-                 "(nobody who is leaving gets a new card)")
-    if held:
-        said += f"; held back: {len(held)} (errors in their workbook rows, listed below)"
-    console.print_text(said)
+    console.print_text(_issued(len(issued), dry_run, company, run.leaving, len(held)))
     report_held_back(network, company)
 
 
@@ -137,8 +135,10 @@ def cards_revoke(
     from welfarectl.cards.number import format_card_number
 
     card = registry.revoke_card(network_dir(ctx), number, reason.value, run_of(ctx).as_of)
-    console.print_text(f"revoked card {format_card_number(card.number)} ({reason.value}); "
-                       "publish the list again with `welfarectl cards revocations`")
+    console.print_text(say(f"revoked card {format_card_number(card.number)} ({reason.value}); "
+                           "publish the list again with `welfarectl cards revocations`",
+                           f"revocata la tessera {format_card_number(card.number)} ({reason.value}); "
+                           "pubblica di nuovo l'elenco con `welfarectl cards revocations`"))
 
 
 @cards_app.command("replace")
@@ -152,9 +152,12 @@ def cards_replace(
     from welfarectl.cards.number import format_card_number
 
     old, new = registry.replace_card(load_checked(ctx), number)
-    console.print_text(f"card {format_card_number(old.number)} replaced by "
-                       f"{format_card_number(new.number)}; print it with `welfarectl cards print --only-new`, and "
-                       "publish the revocation list again with `welfarectl cards revocations`")
+    console.print_text(say(f"card {format_card_number(old.number)} replaced by "
+                           f"{format_card_number(new.number)}; print it with `welfarectl cards print --only-new`, and "
+                           "publish the revocation list again with `welfarectl cards revocations`",
+                           f"la tessera {format_card_number(old.number)} è sostituita dalla "
+                           f"{format_card_number(new.number)}; stampala con `welfarectl cards print --only-new` e "
+                           "pubblica di nuovo l'elenco delle revoche con `welfarectl cards revocations`"))
 
 
 @cards_app.command("verify")
@@ -181,13 +184,15 @@ def cards_verify(
     network, problems = load_cards(ctx)
     for found in problems:
         if found.code == "invalid-public-key":
-            console.print_note(f"{found.location}: {found.message()} (ignored)")
+            console.print_note(f"{found.location}: {found.message(current())}" + say(" (ignored)", " (ignorata)"))
     checked = verify_card(network, sys.stdin.read() if payload == "-" else payload, revocations, max_age)
     verdict = checked.verdict
     if checked.stale:
         days = (network.as_of - checked.issued).days
-        console.print_warning(f"the revocation list {revocations} was issued on {format_day(checked.issued)}, "
-                              f"{days} days ago (more than {max_age}): get the latest one from the network")
+        console.print_warning(say(f"the revocation list {revocations} was issued on {format_day(checked.issued)}, "
+                                  f"{days} days ago (more than {max_age}): get the latest one from the network",
+                                  f"l'elenco delle revoche {revocations} è stato emesso il {format_day(checked.issued)}, "
+                                  f"{days} giorni fa (più di {max_age}): chiedi alla rete quello più recente"))
     if format is Format.json:
         console.print_json({"status": verdict.status, "card": verdict.card,
                             "expires": verdict.expires.isoformat() if verdict.expires else None,
@@ -196,13 +201,19 @@ def cards_verify(
                                             "issued": checked.issued.isoformat() if checked.issued else None,
                                             "stale": checked.stale}})
     else:
-        shown = f": card {format_card_number(verdict.card)}" if verdict.card else ""
-        expiry = f", expires {format_day(verdict.expires)}" if verdict.expires and verdict.status == "valid" else ""
-        detail = f" ({verdict.detail})" if verdict.detail and verdict.status != "valid" else ""
+        # the status is a code, as in JSON and the exit code; the words around it are the run's language
+        shown = say(f": card {format_card_number(verdict.card)}", f": tessera {format_card_number(verdict.card)}") \
+            if verdict.card else ""
+        expiry = say(f", expires {format_day(verdict.expires)}", f", scade il {format_day(verdict.expires)}") \
+            if verdict.expires and verdict.status == "valid" else ""
+        detail = say(verdict.detail, verdict.detail_it or verdict.detail)
+        detail = f" ({detail})" if detail and verdict.status != "valid" else ""
         console.print_text(f"{verdict.status}{shown}{expiry}{detail}")
         if verdict.status == "revocation-unchecked":
-            console.print_note("this folder has no card registry: verify with --revocations FILE, the signed list "
-                               "the network publishes (`welfarectl cards revocations`)")
+            console.print_note(say("this folder has no card registry: verify with --revocations FILE, the signed list "
+                                   "the network publishes (`welfarectl cards revocations`)",
+                                   "questa cartella non ha il registro delle tessere: verifica con --revocations FILE, "
+                                   "l'elenco firmato che la rete pubblica (`welfarectl cards revocations`)"))
     raise typer.Exit(verdict.exit_code)
 
 
@@ -229,8 +240,10 @@ def cards_revocations(
     if to_stdout:
         sys.stdout.buffer.write(signed_revocation_list(network, key)[0])
         return
-    count = publish_revocation_list(network, key, target)
-    console.print_text(f"{_count(count, 'revoked card')}, signed with key {key.key_id} ({key.path}) -> {target}")
+    revoked = publish_revocation_list(network, key, target)
+    console.print_text(say(f"{_cards(revoked, 'revoked card')}, signed with key {key.key_id} ({key.path}) -> {target}",
+                           f"elenco di {count(revoked, 'tessera revocata', 'tessere revocate')}, firmato con "
+                           f"la chiave {key.key_id} ({key.path}) -> {target}"))
 
 
 @cards_app.command("print")
@@ -270,18 +283,64 @@ def cards_print(
     except NothingToPrint as nothing:
         console.print_text(_nothing_to_print(nothing))
     else:
-        console.print_text(_printed(run) + f"; signed with key {key.key_id} ({key.path})")
+        console.print_text(_printed(run) + say(f"; signed with key {key.key_id} ({key.path})",
+                                               f"; firmate con la chiave {key.key_id} ({key.path})"))
     report_held_back(network, company)
 
 
+def _issued(issued: int, dry_run: bool, company: str | None, leaving: int, held: int) -> str:
+    """What `cards issue` did (or would do), in the run's language."""
+    if current() == "it":
+        if issued:
+            said = (("verrebbe emessa " if issued == 1 else "verrebbero emesse ") if dry_run
+                    else ("emessa " if issued == 1 else "emesse ")) + _cards_it(issued)
+            said += "" if dry_run else f"; {'stampala' if issued == 1 else 'stampale'} con `welfarectl cards print --only-new`"
+        elif leaving or held:
+            said = "nessuna tessera da emettere" + (f" per {company}" if company else "")
+        else:
+            said = ("nessuna tessera da emettere: ogni dipendente attuale" + (f" di {company}" if company else "")
+                    + " ha una tessera attiva (o gliene è stata ritirata una)")
+        if leaving:
+            said += (f"; non emesse: {count(leaving, 'dipendente attuale', 'dipendenti attuali')} con una "
+                     "data di cessazione (chi sta per uscire non riceve una nuova tessera)")
+        if held:
+            said += f"; in attesa: {held} (errori nelle loro righe della cartella di lavoro, elencati sotto)"
+        return said
+    if issued:
+        verb = "would issue" if dry_run else "issued"
+        them = "them" if issued != 1 else "it"
+        said = f"{verb} {_cards(issued, 'card')}" + ("" if dry_run else f"; print {them} with `welfarectl cards print --only-new`")
+    elif leaving or held:
+        said = "no card to issue" + (f" for {company}" if company else "")
+    else:
+        said = ("no card to issue: every current employee" + (f" of {company}" if company else "")
+                + " has an active card (or had one withdrawn)")
+    if leaving:
+        said += (f"; not issued: {_cards(leaving, 'current employee')} with a leaving date "
+                 "(nobody who is leaving gets a new card)")
+    if held:
+        said += f"; held back: {held} (errors in their workbook rows, listed below)"
+    return said
+
+
 def _nothing_to_print(nothing) -> str:
+    if current() == "it":
+        what = "nessuna tessera attiva nuova" if nothing.only_new else "nessuna tessera attiva"
+        if nothing.skipped:
+            what += f" di dipendenti attuali ({nothing.skipped} di persone uscite o assenti dalle cartelle di lavoro)"
+        if nothing.held:
+            return f"nessuna tessera stampata: {_held(nothing.held)}"
+        return (what + " da stampare" + (f" per {nothing.company}" if nothing.company else "")
+                + (f"; in attesa: {_cards_it(nothing.held_back)} (errori nelle righe dei titolari nelle cartelle di "
+                   "lavoro, elencati sotto)" if nothing.held_back else "")
+                + ("; prima emettile con `welfarectl cards issue`" if nothing.none_issued else ""))
     what = "new active cards" if nothing.only_new else "active cards"
     if nothing.skipped:
         what += f" of current employees ({nothing.skipped} of people who left or are in no workbook)"
     if nothing.held:
         return f"no card printed: {_held(nothing.held)}"
     return (f"no {what} to print" + (f" for {nothing.company}" if nothing.company else "")
-            + (f"; held back: {_count(nothing.held_back, 'card')} (errors in their holders' workbook rows, "
+            + (f"; held back: {_cards(nothing.held_back, 'card')} (errors in their holders' workbook rows, "
                "listed below)" if nothing.held_back else "")
             + ("; issue them first with `welfarectl cards issue`" if nothing.none_issued else ""))
 
@@ -291,18 +350,52 @@ def _held(held) -> str:
     from welfarectl.cards.number import format_card_number
     from welfarectl.cards.render import HOLD_BACK_BELOW
 
+    if current() == "it":
+        listed = ", ".join(f"{format_card_number(card)} ('{text}' a {_points(size)} pt)" for card, text, size in held)
+        return (f"{_cards_it(len(held))} {'trattenuta' if len(held) == 1 else 'trattenute'}, il testo verrebbe "
+                f"stampato sotto {_points(HOLD_BACK_BELOW)} pt: {listed}; dai più spazio al testo in templates/ "
+                "(o permetti più righe), poi stampa di nuovo con --only-new")
     listed = ", ".join(f"{format_card_number(card)} ('{text}' at {size:g} pt)" for card, text, size in held)
-    return (f"{_count(len(held), 'card')} held back, {'its' if len(held) == 1 else 'their'} text would print "
+    return (f"{_cards(len(held), 'card')} held back, {'its' if len(held) == 1 else 'their'} text would print "
             f"below {HOLD_BACK_BELOW:g} pt: {listed}; give the text more room in templates/ (or allow more "
             "lines), then print again with --only-new")
 
 
-def _count(n: int, noun: str) -> str:
+def _cards(n: int, noun: str) -> str:
+    """'1 card', '2,500 cards' (English nouns that take an s)."""
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
+def _cards_it(n: int) -> str:
+    return count(n, "tessera", "tessere")
+
+
+def _points(size: float) -> str:
+    """A type size as Italians write it: 4,5."""
+    return f"{size:g}".replace(".", ",")
+
+
 def _printed(run) -> str:
-    said = (f"{_count(run.cards, 'card')} on {_count(run.sheets, 'sheet')} -> {run.target} "
+    if current() == "it":
+        said = (f"{_cards_it(run.cards)} su {count(run.sheets, 'foglio', 'fogli')} -> {run.target} "
+                f"(elenco {run.manifest.name}, scheda di lavorazione {run.ticket.name})")
+        if run.proof:
+            said += ", una prova: non registrata come stampata"
+        if run.skipped:
+            said += (f"; non stampate: {_cards_it(run.skipped)} di persone uscite o assenti dalle cartelle di lavoro "
+                     "(le elenca `welfarectl validate`; revocale)")
+        if run.held_back:
+            said += (f"; in attesa: {_cards_it(run.held_back)} (errori nelle righe dei titolari nelle cartelle di "
+                     "lavoro, elencati sotto)")
+        if run.shrunk:
+            card, text, size = min(run.shrunk, key=lambda item: item[2])
+            shrunk = len(run.shrunk)
+            said += (f"; {count(shrunk, 'testo stampato', 'testi stampati')} sotto min_size, il più "
+                     f"piccolo '{text}' a {_points(size)} pt sulla tessera {card}")
+        if run.held:
+            said += f"; non stampate: {_held(run.held)}"
+        return said
+    said = (f"{_cards(run.cards, 'card')} on {_cards(run.sheets, 'sheet')} -> {run.target} "
             f"(manifest {run.manifest.name}, job ticket {run.ticket.name})")
     if run.proof:
         said += ", a proof: not noted as printed"
@@ -310,7 +403,7 @@ def _printed(run) -> str:
         said += (f"; not printed: {run.skipped} card{'s' if run.skipped != 1 else ''} of people who left or are in "
                  "no workbook (`welfarectl validate` lists them; revoke them)")
     if run.held_back:
-        said += (f"; held back: {_count(run.held_back, 'card')} (errors in their holders' workbook rows, "
+        said += (f"; held back: {_cards(run.held_back, 'card')} (errors in their holders' workbook rows, "
                  "listed below)")
     if run.shrunk:
         card, text, size = min(run.shrunk, key=lambda item: item[2])

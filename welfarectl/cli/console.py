@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from typing import TYPE_CHECKING
+
+from .language import count, say
+from .language import detect_lang as detect_lang  # where commands find it
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -15,17 +17,6 @@ if TYPE_CHECKING:
 _STYLE = {"error": "bold red", "warning": "yellow"}
 _SEVERITY_IT = {"error": ("errore", "errori"), "warning": ("avviso", "avvisi")}
 _SEVERITY_EN = {"error": ("error", "errors"), "warning": ("warning", "warnings")}
-
-
-def detect_lang(option: str | None) -> str:
-    """--lang wins; otherwise Italian when the locale (LC_ALL, LC_MESSAGES, LANG) is Italian."""
-    if option:
-        return option
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "it" if value.lower().startswith("it") else "en"
-    return "en"
 
 
 def _console(stderr: bool = False) -> Console:
@@ -60,10 +51,11 @@ def print_held_back(held: list, lang: str) -> None:
     from rich.text import Text
 
     out = _console()
-    out.print(Text(f"held back, no card until their row is fixed: {len(held)} "
-                   f"{'person' if len(held) == 1 else 'people'}", style="bold"))
+    out.print(Text(say("held back, no card until their row is fixed: ",
+                       "in attesa, nessuna tessera finché la loro riga non è corretta: ")
+                   + count(len(held), *say(("person", "people"), ("persona", "persone"))), style="bold"))
     for person in held:
-        who = person.name or "(no name)"
+        who = person.name or say("(no name)", "(senza nome)")
         if person.codice_fiscale:
             who += f" ({person.codice_fiscale})"
         out.print(Text(f"  {person.row}: {who}"))
@@ -72,6 +64,11 @@ def print_held_back(held: list, lang: str) -> None:
             line.append(f"{p.severity}[{p.code}]", style=_STYLE[p.severity])
             line.append(f": {p.message(lang)}")
             out.print(line)
+
+
+def severity_word(severity: str, lang: str) -> str:
+    """'error' or 'warning' as a word in a sentence: 'errore', 'avviso' in Italian."""
+    return (_SEVERITY_IT if lang == "it" else _SEVERITY_EN)[severity][0]
 
 
 def summary(problems: list[Problem], lang: str) -> str:
@@ -111,7 +108,7 @@ def print_text(text: str, style: str | None = None) -> None:
 def print_error(message: str) -> None:
     from rich.text import Text
 
-    line = Text("error: ", style="bold red")
+    line = Text(say("error: ", "errore: "), style="bold red")
     line.append(message)
     _console(stderr=True).print(line)
 
@@ -119,7 +116,7 @@ def print_error(message: str) -> None:
 def print_warning(message: str) -> None:
     from rich.text import Text
 
-    line = Text("warning: ", style="bold yellow")
+    line = Text(say("warning: ", "avviso: "), style="bold yellow")
     line.append(message)
     _console(stderr=True).print(line)
 

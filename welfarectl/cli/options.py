@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from .language import choose
+
 
 class Format(str, enum.Enum):
     text = "text"
@@ -19,10 +21,18 @@ class Lang(str, enum.Enum):
     it = "it"
 
 
+def _choose_lang(value: Lang | None) -> Lang | None:
+    """--lang, before or after the command, is the run's language from then on (refusals included)."""
+    if value is not None:
+        choose(Lang(value).value)
+    return value
+
+
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: text for people, json for CI.")]
 LangOption = Annotated[
     Lang | None,
-    typer.Option("--lang", help="Language of messages (default: Italian when LANG starts with 'it')."),
+    typer.Option("--lang", help="Language of messages (default: Italian when LANG starts with 'it').",
+                 callback=_choose_lang),
 ]
 CompanyOption = Annotated[str | None, typer.Option("--company", metavar="ID", help="Only this member company.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would be done; change nothing.")]

@@ -18,6 +18,8 @@ from typer.core import TyperGroup
 from welfarectl.base.errors import NetworkHasErrors, Refusal
 
 from . import console
+from .helps import lang_in, translate_help
+from .language import choose, current, say
 
 HELD_BACK = 10  # the exit code of a card command that left out people whose workbook rows have errors
 
@@ -32,20 +34,28 @@ class Run:
 
 class ReportingGroup(TyperGroup):
     """The command group whose invocation turns every Refusal raised below it into its message
-    (and, for a network with errors, the errors) and its exit code: commands do not catch them."""
+    in the run's language (and, for a network with errors, the errors) and its exit code:
+    commands do not catch them."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        # The run's language, from --lang (read ahead: --help prints before --lang's turn) or the
+        # locale; the commands' summaries in it before anything prints.
+        translate_help(self, choose(lang_in(args)))
+        return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except NetworkHasErrors as refusal:
-            console.print_problems(refusal.problems, console.detect_lang(None), errors_only=True)
-            console.print_error(str(refusal))
+            console.print_problems(refusal.problems, current(), errors_only=True)
+            console.print_error(refusal.message(current()))
             raise typer.Exit(refusal.exit_code) from None
         except Refusal as refusal:
-            console.print_error(str(refusal))
+            console.print_error(refusal.message(current()))
             raise typer.Exit(refusal.exit_code) from None
         except KeyboardInterrupt:  # files are written whole or not at all, so nothing is left half-written
-            console.print_error("interrupted; files are written whole or not at all, none was left half-written")
+            console.print_error(say("interrupted; files are written whole or not at all, none was left half-written",
+                                    "interrotto; i file si scrivono interi o per niente, nessuno è rimasto a metà"))
             raise typer.Exit(130) from None
 
 
@@ -89,7 +99,7 @@ def report_held_back(network, company: str | None = None, *, listed: bool = Fals
     if not held:
         return
     if not listed:
-        console.print_held_back(held, console.detect_lang(None))
+        console.print_held_back(held, current())
     raise typer.Exit(HELD_BACK)
 
 
@@ -117,5 +127,6 @@ def company_of(network, company: str | None) -> str | None:
     ids = [org.id for org in network.member_companies]
     if company is not None and company not in ids:
         close = closest(company.lower(), ids)
-        raise UsageError(f"no member company has the id '{company}'" + (f"; did you mean '{close}'?" if close else ""))
+        raise UsageError(f"no member company has the id '{company}'" + (f"; did you mean '{close}'?" if close else ""),
+                         f"nessuna impresa aderente ha l'identificativo '{company}'" + (f"; forse '{close}'?" if close else ""))
     return company

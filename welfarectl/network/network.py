@@ -123,5 +123,7 @@ def require_network_dir(root: Path) -> Path:
     """`root`, or NotANetwork when it has no catalogue/ folder."""
     if not is_network_dir(root):
         raise NotANetwork(f"{root.resolve()} is not a network directory (no catalogue/ folder); "
-                          "use -C DIR or `welfarectl init DIR`")
+                          "use -C DIR or `welfarectl init DIR`",
+                          f"{root.resolve()} non è la cartella di una rete (manca la cartella catalogue/); "
+                          "usa -C CARTELLA o `welfarectl init CARTELLA`")
     return root

@@ -27,7 +27,8 @@ class NotEmpty(UsageError):
 def create_network(root: Path) -> None:
     """Create the network's folders and files in `root`, which must be new or empty."""
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise NotEmpty(f"{root} is not empty; init only creates a network in a new or empty directory")
+        raise NotEmpty(f"{root} is not empty; init only creates a network in a new or empty directory",
+                       f"{root} non è vuota; init crea una rete solo in una cartella nuova o vuota")
     skeleton = resources.files("welfarectl") / "skeleton"
     _copy_tree(skeleton, root)
     write_schemas(root)

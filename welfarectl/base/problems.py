@@ -703,18 +703,30 @@ _define("template-syntax", "error", "Booklet template broken",
         "unknown tag, a block never ended. The location is the line Jinja stopped at; the mistake is often "
         "just before it.",
         "the template is broken: {detail}",
-        "il modello non è valido: Jinja dice «{detail}»")
+        "il modello non è valido: Jinja dice «{detail}»",
+        title_it="Modello del libretto non valido",
+        description_it="Un modello di testo del libretto (templates/booklet/) non è Jinja valido: una {{ o una {% "
+                       "non chiusa, un tag sconosciuto, un blocco mai terminato. La posizione è la riga dove Jinja si è "
+                       "fermato; l'errore è spesso poco prima.")
 _define("template-unknown-variable", "error", "Unknown variable in a booklet template",
         "A booklet template uses a variable (or a field of one) that welfarectl does not give it, often a "
         "typo. The message lists the variables the template can use; docs/formats.md describes them.",
         "'{name}' is not a variable of this template{suggestion}; known: {known}",
-        "'{name}' non è una variabile di questo modello{suggestion_it}; variabili note: {known}")
+        "'{name}' non è una variabile di questo modello{suggestion_it}; variabili note: {known}",
+        title_it="Variabile sconosciuta in un modello del libretto",
+        description_it="Un modello del libretto usa una variabile (o un suo campo) che welfarectl non gli fornisce, "
+                       "spesso per un errore di battitura. Il messaggio elenca le variabili che il modello può usare; "
+                       "docs/formats.md le descrive.")
 _define("template-error", "error", "Booklet template fails when filled in",
         "The template is valid Jinja but fails when filled in with the network's values (a calculation that "
         "cannot be done, something the sandbox forbids), or the text it gives is not valid booklet markup "
         "(only <b>, <i>, <u>, <br/> and <font> tags, each closed).",
         "the template fails when filled in: {detail}",
-        "il modello non si compila con i valori della rete: «{detail}»")
+        "il modello non si compila con i valori della rete: «{detail}»",
+        title_it="Il modello del libretto non si compila",
+        description_it="Il modello è Jinja valido ma non si compila con i valori della rete (un calcolo impossibile, "
+                       "qualcosa che l'ambiente protetto vieta), oppure il testo che produce non è un markup valido "
+                       "per il libretto (solo i tag <b>, <i>, <u>, <br/> e <font>, ciascuno chiuso).")
 
 
 def render_catalogue_markdown() -> str:

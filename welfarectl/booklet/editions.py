@@ -93,7 +93,8 @@ def is_open_to(service: models.Service, company: str | None) -> bool:
 def make_edition(network: Network, company: str | None = None, lang: str = "it") -> Edition:
     """The edition for `company` (None: the full booklet) in `lang` ('it' or 'en')."""
     if lang not in text.LABELS:
-        raise UsageError(f"no booklet language '{lang}': one of {', '.join(text.LABELS)}")
+        raise UsageError(f"no booklet language '{lang}': one of {', '.join(text.LABELS)}",
+                         f"il libretto non ha la lingua '{lang}': una tra {', '.join(text.LABELS)}")
     settings = network.settings
     chosen = [s for s in network.services if is_in_period(s, settings.period) and is_open_to(s, company)]
     untranslated: list[str] = []

@@ -65,7 +65,7 @@ class Prose:
         file = template_file(lang, name)
         text, found = _fill(self.environment, file, values)
         if found is not None:
-            raise TemplateFailed(f"{found.location}: {found.message()}")
+            raise TemplateFailed(f"{found.location}: {found.message()}", f"{found.location}: {found.message('it')}")
         return blocks(text)
 
 

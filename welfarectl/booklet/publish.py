@@ -13,6 +13,7 @@ from pathlib import Path
 from welfarectl.base.errors import UsageError
 from welfarectl.base.italian import format_month
 from welfarectl.base.output import BadTarget, check_target, write_bytes_atomic
+from welfarectl.base.problems import os_reason
 from welfarectl.network.network import Network
 
 from .editions import make_edition
@@ -86,7 +87,8 @@ def write_all_editions(network: Network, directory: Path | None = None, *, lang:
     core; the companies in the catalogue's order."""
     directory = directory or network.root / OUTPUT_DIR
     if directory.exists() and not directory.is_dir():
-        raise BadTarget(f"{directory} is not a directory: with --all-companies, -o names the directory to write to")
+        raise BadTarget(f"{directory} is not a directory: with --all-companies, -o names the directory to write to",
+                        f"{directory} non è una cartella: con --all-companies, -o indica la cartella in cui scrivere")
     companies = [org.id for org in network.member_companies]
     tasks = [(company, lang, directory / booklet_name(company, lang), imposed) for company in companies]
     global _NETWORK
@@ -142,11 +144,14 @@ def _write(pdf: bytes, written: Written, target: Path, imposed: bool) -> Written
             write_bytes_atomic(extra, impose_2up(pdf))
         write_bytes_atomic(target, pdf)
     except OSError as exc:
-        raise BadTarget(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
+        reason = os_reason(exc)
+        raise BadTarget(f"cannot write {exc.filename or target}: {reason['reason']}",
+                        f"impossibile scrivere {exc.filename or target}: {reason['reason_it']}") from None
     return Written(written.company, written.lang, target, written.pages, written.services, extra, written.untranslated)
 
 
 def _check_company(network: Network, company: str | None) -> None:
     if company is not None and company not in {org.id for org in network.member_companies}:
-        raise UsageError(f"no member company has the id '{company}'")
+        raise UsageError(f"no member company has the id '{company}'",
+                         f"nessuna impresa aderente ha l'identificativo '{company}'")
 

@@ -42,7 +42,8 @@ def booklet(
     from welfarectl.booklet import publish
 
     if company and all_companies:
-        raise UsageError("--company and --all-companies ask for different things: give one of them")
+        raise UsageError("--company and --all-companies ask for different things: give one of them",
+                         "--company e --all-companies chiedono cose diverse: indicane una sola")
     network = load_checked(ctx)
     if all_companies:
         written = publish.write_all_editions(network, output, lang=lang.value, imposed=imposed)

@@ -15,6 +15,8 @@ SUMMARIES_IT: dict[str, str] = {
         "le cartelle di lavoro dei dipendenti, emetti le tessere, pubblica il libretto e il rapporto.",
     "validate": "Controlla il catalogo, le cartelle di lavoro e il questionario; elenca ogni problema con la sua "
                 "posizione.\n\nEsce con 0 se non ci sono errori (avvisi ammessi, salvo --strict), con 1 se ci sono errori.",
+    "booklet": "Scrivi il libretto dei servizi (A5, pronto per la rilegatura a punto metallico): tutta la rete, "
+               "l'edizione di un'impresa o di ogni impresa, in italiano o in inglese.",
     "stats": "Stampa i numeri della rete: organizzazioni, imprese, dipendenti, servizi, laboratori, questionario.",
     "problems": "Elenca i codici dei problemi che validate può segnalare, o spiegane uno.",
     "schema": "Stampa lo schema JSON di un file del catalogo, per gli editor con un language server YAML.",

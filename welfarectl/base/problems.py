@@ -463,9 +463,10 @@ _define("qr-too-small", "error", "QR code too small to scan",
         "i moduli del QR sarebbero di {module} mm; ne servono almeno {minimum} (lato di almeno {needed} mm)")
 _define("unprintable-character", "error", "Character missing from the card font",
         "A name contains a character the card's font has no glyph for; it would print as an empty "
-        "box. Check the character, or choose a font that has it.",
-        "'{text}' contains {character}, which font {font} cannot print",
-        "'{text}' contiene {character}, che il font {font} non può stampare")
+        "box. Check the character, or choose a font that has it: the message names one for the "
+        "character's script, to list under `card: fallback_fonts` in catalogue/network.yaml.",
+        "'{text}' contains {character}, which no card font ({font}) can print{advice}",
+        "'{text}' contiene {character}, che nessun font della tessera ({font}) può stampare{advice_it}")
 
 _define("layout-overlap", "warning", "Layout elements overlap",
         "Two elements that carry content (texts, lists, the QR code) overlap on the card, so one would "
@@ -491,6 +492,29 @@ _define("registry-lines-missing", "error", "Lines missing at the end of the card
         "registro ({found_lines_it}): righe in fondo sono state tolte o modificate",
         lambda params: {"found_lines": plural(int(params["found"]), "line", "lines"),  # type: ignore[call-overload]
                         "found_lines_it": plural(int(params["found"]), "riga", "righe")})
+
+
+# --- cards: the network's fallback fonts (catalogue/network.yaml, card: fallback_fonts) -------
+_define("font-file-unreadable", "error", "Font file missing or unreadable",
+        "network.yaml names a font file under `card: fallback_fonts` that cannot be read. Paths are "
+        "from the network directory (e.g. fonts/NotoSansSC-Regular.ttf, for a file in the folder "
+        "fonts/ beside catalogue/), and stay inside it. Put the file there, or correct the path.",
+        "cannot read the font file {file}: {reason}",
+        "impossibile leggere il file di font {file}: {reason_it}")
+_define("font-unsupported", "error", "Font file that cannot be embedded",
+        "Card PDFs embed their fonts, and ReportLab embeds only TrueType fonts with outlines (.ttf, or "
+        "the first font of a .ttc collection). OpenType fonts with PostScript (CFF) outlines, as many "
+        ".otf files are, bitmap fonts and colour-emoji fonts cannot be used: most free families, the "
+        "Noto fonts among them, are also published as .ttf.",
+        "{file} is not a font the card PDFs can embed: {reason}",
+        "{file} non è un font che i PDF delle tessere possano incorporare: {reason_it}")
+_define("font-embedding-restricted", "error", "Font whose licence forbids embedding",
+        "A font's file says what its licence allows (the fsType flags of its OS/2 table). This one "
+        "forbids what printing cards needs: embedding a subset of the font in the PDF, as every print "
+        "shop requires. Choose a font under a licence that allows embedding, such as the SIL Open Font "
+        "Licence of the Noto fonts.",
+        "the licence flags of {file} forbid {forbids}",
+        "i permessi di licenza di {file} vietano {forbids_it}")
 
 
 def render_catalogue_markdown() -> str:

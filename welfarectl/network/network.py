@@ -1,7 +1,7 @@
 """The Network: everything in a network directory, as loaded by `welfarectl.pipeline`.
 
 It holds the catalogue, the employees and the survey, and, read once beside them for the card
-commands, the card registry, the public keys and the card layouts. The day every rule is judged
+commands, the card registry, the public keys, the card layouts and the fallback fonts. The day every rule is judged
 on, `as_of`, is decided once by the command and carried here, so that no module keeps a clock.
 """
 
@@ -51,9 +51,11 @@ class Network:
     rows_with_errors: list[RowWithErrors] = field(default_factory=list)
     held_back: list[HeldBack] = field(default_factory=list)  # set by pipeline.checked_for_cards
     # Read once by the pipeline for the card commands. `network` never imports `cards`, so these
-    # are typed loosely: a cards.ledger.Registry, cards.layout.Layout pair, key id -> public key.
+    # are typed loosely: a cards.ledger.Registry, cards.layout.Layout pair, key id -> public key,
+    # cards.fontfiles.CardFonts (the font files network.yaml names, registered with ReportLab).
     registry: Any = None
     layouts: Any = None
+    fonts: Any = None
     public_keys: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -22,6 +22,7 @@ import pytest
 from cardkeys import signing_key
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from fontfiles import HAN, font_file
 from openpyxl import Workbook
 from stdnum.it import codicefiscale
 from xlsxfiles import EMPLOYEE_HEADER, truncate, write_old_xls, write_password_protected, write_workbook, write_zip_bomb
@@ -128,6 +129,15 @@ def append(file: str, text: str) -> Build:
     def build(root: Path) -> None:
         with open(root / file, "a", encoding="utf-8") as handle:
             handle.write(text)
+    return build
+
+
+def fallback_font(content: bytes | None) -> Build:
+    """network.yaml names fonts/Han.ttf as a fallback font; the file holds `content` (None: no file)."""
+    def build(root: Path) -> None:
+        append("catalogue/network.yaml", "  fallback_fonts:\n    - fonts/Han.ttf\n")(root)
+        if content is not None:
+            write("fonts/Han.ttf", content)(root)
     return build
 
 
@@ -416,7 +426,11 @@ CASES = [
     Case("template-error", "division-by-zero", edit(COVER, "{{ services }}", "{{ services // 0 }}"), f"{COVER}:6"),
     Case("template-error", "unclosed-markup", edit(COVER, "</b>", ""), f"{COVER}:3"),
     Case("text-does-not-fit", "long-title", edit(FRONT, TEXT_FRONT_TITLE, 'text: "TESSERA WELFARE AZIENDALE E TERRITORIALE"'),
-         f"{FRONT}:45:11"),
+         f"{FRONT}:45:11"),    # cards: the network's fallback fonts (a list under card:, which ends network.yaml at line 31)
+    Case("font-file-unreadable", "missing", fallback_font(None), f"{NETWORK}:33:7"),
+    Case("font-unsupported", "not-a-font", fallback_font(b"Maria Rossi;RSSMRA80A01F257X\n"), f"{NETWORK}:33:7"),
+    Case("font-unsupported", "postscript-outlines", fallback_font(b"OTTO" + font_file(HAN)[4:]), f"{NETWORK}:33:7"),
+    Case("font-embedding-restricted", "restricted-licence", fallback_font(font_file(HAN, fs_type=0x0002)), f"{NETWORK}:33:7"),
 ]
 
 

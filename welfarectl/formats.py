@@ -14,6 +14,7 @@ from welfarectl.network import models
 from welfarectl.network.catalogue import Catalogue
 from welfarectl.network.members import EMPLOYEE_COLUMNS
 from welfarectl.network.survey import AGE_BANDS, SURVEY_COLUMNS
+from welfarectl.pdf.scripts import SCRIPTS
 from welfarectl.sources.tables import Column
 
 _INTRO = """# File formats
@@ -105,7 +106,9 @@ _LAYOUTS = """## `templates/card-front.yaml`, `templates/card-back.yaml`: card l
 What prints on each side of the welfare card (ID-1, 85.60 × 53.98 mm, landscape), as a list of
 `elements:` drawn in order. Positions and sizes are in mm from the card's top-left corner, colours
 are CMYK percentages `[c, m, y, k]`, text sizes in points, fonts `DejaVuSans` or
-`DejaVuSans-Bold` (embedded in the PDF). Rules checked by `validate`:
+`DejaVuSans-Bold` (embedded in the PDF; a character they lack prints in the network's fallback
+fonts, see [Names in other scripts](#names-in-other-scripts-card-fallback_fonts)). Rules checked by
+`validate`:
 
 - text, lists and the QR code stay at least 3 mm inside the trim; a `rect` may reach the edge,
   and then prints on into the 2 mm bleed;
@@ -117,7 +120,7 @@ are CMYK percentages `[c, m, y, k]`, text sizes in points, fonts `DejaVuSans` or
   below both its `min_size` and 5 pt is held back (not printed, not noted as printed, listed);
 - texts, lists and the QR code do not overlap (a warning names both elements);
 - every character of fixed texts, and of the names of current employees and member companies,
-  has a glyph in the card font.
+  has a glyph in the card font or in one of the network's fallback fonts.
 """
 
 _BOOKLET = """## `templates/booklet/<lang>/*.j2`: the booklet's prose
@@ -186,6 +189,8 @@ def render_formats(sample: Catalogue, layouts: tuple = ()) -> str:
         out += [f"## `{file}`", "", intro, ""]
         for model in record_models:
             out += _model_table(model, examples.get(model.__name__, {}))
+        if file == "catalogue/network.yaml":
+            out += [_FALLBACK_FONTS, *_script_table()]
     out += [_WORKBOOKS, *_column_table(EMPLOYEE_COLUMNS), _SURVEY, *_column_table(SURVEY_COLUMNS)]
     out += [_LAYOUTS, *_layout_fields()]
     for kind, model in ELEMENT_TYPES.items():
@@ -198,6 +203,49 @@ def render_formats(sample: Catalogue, layouts: tuple = ()) -> str:
 def _template_variables() -> list[str]:
     samples = {**SAMPLE, "area": SAMPLE_AREA}
     return [f"| `{name}` | {what} | {_yaml_inline(samples[name])} |" for name, what in DESCRIPTIONS.items()]
+
+
+_FALLBACK_FONTS = """### Names in other scripts: `card: fallback_fonts`
+
+Cards print in DejaVu Sans, which has the letters of Italian, of most European languages, Greek,
+Cyrillic, Arabic, Hebrew, Georgian and Armenian, but not of Chinese, Japanese, Korean, the scripts
+of India, Thai and many others. A name with such a character is an `unprintable-character` error at
+its cell, which holds back that person's card, and the message names a free font for the script.
+To print it, put that font's file in the network directory (a `fonts/` folder beside `catalogue/`,
+committed with the rest) and list it:
+
+```yaml
+card:
+  validity_months: 24
+  fallback_fonts:
+    - fonts/NotoSansSC-Regular.ttf
+```
+
+Every character DejaVu Sans lacks is then set in the first fallback font that has it, in bold texts
+as in regular ones (a fallback font is one weight); the rest of the text stays in DejaVu Sans. The
+fonts are read once with the network and embedded in the card PDFs as subsets of the characters
+printed. `validate` checks, at the file's line in network.yaml, that the file can be read
+(`font-file-unreadable`), is a TrueType font with outlines, a `.ttf` or the first font of a `.ttc`
+(`font-unsupported`: PostScript-flavoured `.otf` files, bitmap and colour-emoji fonts cannot be
+embedded), and that its licence flags allow embedding a subset (`font-embedding-restricted`); and,
+as ever, that every name of a current employee or member company and every fixed text of the
+layouts has a glyph in DejaVu Sans or a fallback font.
+
+Letters are drawn one after the other, left to right, as their fonts draw them alone: scripts
+written right to left or whose letters join or reorder (Arabic, Hebrew, the scripts of India, Thai)
+do not print as they are written, so check a proof (`welfarectl cards print --proof`) before
+printing names in them. The fonts the messages suggest, all under the SIL Open Font Licence:
+"""
+
+
+def _script_table() -> list[str]:
+    lines = ["| characters | font | file |", "| --- | --- | --- |"]
+    seen: set[tuple[str, str]] = set()
+    for script in SCRIPTS.values():
+        if (script.name, script.family) not in seen:
+            seen.add((script.name, script.family))
+            lines.append(f"| {script.name} | {script.family} | `{script.file}` |")
+    return lines + [""]
 
 
 def _column_table(columns: tuple[Column, ...]) -> list[str]:

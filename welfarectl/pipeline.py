@@ -16,6 +16,7 @@ from welfarectl.base.errors import NetworkHasErrors
 from welfarectl.base.problems import Location, Problem, has_errors
 from welfarectl.booklet.prose import load_prose
 from welfarectl.cards import checks as card_checks
+from welfarectl.cards.fontfiles import load_card_fonts
 from welfarectl.cards.keys import load_public_keys
 from welfarectl.cards.layout import load_layouts
 from welfarectl.cards.registry import read_registry
@@ -30,8 +31,9 @@ TEMPLATES_DIR = "templates"
 
 def load_network(root: Path, *, as_of: date) -> tuple[Network, list[Problem]]:
     """Load and check everything in the network directory `root`, as of the day `as_of`: the
-    catalogue, the employee workbooks, the survey, the card registry, the public keys and (when
-    the network prints cards, i.e. has templates/) the card layouts. Returns the Network and all
+    catalogue, the employee workbooks, the survey, the card registry, the public keys, the fallback
+    fonts network.yaml names and (when the network prints cards, i.e. has templates/) the card
+    layouts. Returns the Network and all
     problems, sorted by file and position. Raises NotANetwork if `root` has no catalogue/."""
     network, problems = _load_catalogue(root, as_of)
     network.employees, network.rows_with_errors, found = load_staff(root)
@@ -141,8 +143,10 @@ def _load_card_sources(network: Network) -> list[Problem]:
     network.registry, problems = read_registry(root)
     network.public_keys, found = load_public_keys(root)
     problems = problems + found
+    network.fonts, found = load_card_fonts(network)
+    problems += found
     if (root / TEMPLATES_DIR).is_dir():
-        front, back, found = load_layouts(root)
+        front, back, found = load_layouts(root, network.fonts)
         network.layouts = (front, back)
         problems += found
     return problems

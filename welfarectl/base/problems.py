@@ -649,12 +649,15 @@ _define("qr-too-small", "error", "QR code too small to scan",
                        "lettori al banco non riescono a leggerlo. Ingrandisci l'elemento QR.")
 _define("unprintable-character", "error", "Character missing from the card font",
         "A name contains a character the card's font has no glyph for; it would print as an empty "
-        "box. Check the character, or choose a font that has it.",
-        "'{text}' contains {character}, which font {font} cannot print",
-        "'{text}' contiene {character}, che il font {font} non può stampare",
-        title_it="Carattere assente dal font della tessera",
-        description_it="Un nome contiene un carattere per cui il font della tessera non ha un glifo: verrebbe stampato come "
-                       "un quadratino vuoto. Controlla il carattere, o scegli un font che lo abbia.")
+        "box. Check the character, or choose a font that has it: the message names one for the "
+        "character's script, to list under `card: fallback_fonts` in catalogue/network.yaml.",
+        "'{text}' contains {character}, which no card font ({font}) can print{advice}",
+        "'{text}' contiene {character}, che nessun font della tessera ({font}) può stampare{advice_it}",
+        title_it="Carattere assente dai font della tessera",
+        description_it="Un nome contiene un carattere per cui nessun font della tessera ha un glifo: verrebbe stampato "
+                       "come un quadratino vuoto. Controlla il carattere, o scegli un font che lo abbia: il messaggio ne "
+                       "indica uno per la scrittura del carattere, da elencare sotto `card: fallback_fonts` in "
+                       "catalogue/network.yaml.")
 
 _define("layout-overlap", "warning", "Layout elements overlap",
         "Two elements that carry content (texts, lists, the QR code) overlap on the card, so one would "
@@ -727,6 +730,44 @@ _define("template-error", "error", "Booklet template fails when filled in",
         description_it="Il modello è Jinja valido ma non si compila con i valori della rete (un calcolo impossibile, "
                        "qualcosa che l'ambiente protetto vieta), oppure il testo che produce non è un markup valido "
                        "per il libretto (solo i tag <b>, <i>, <u>, <br/> e <font>, ciascuno chiuso).")
+
+
+# --- cards: the network's fallback fonts (catalogue/network.yaml, card: fallback_fonts) -------
+_define("font-file-unreadable", "error", "Font file missing or unreadable",
+        "network.yaml names a font file under `card: fallback_fonts` that cannot be read. Paths are "
+        "from the network directory (e.g. fonts/NotoSansSC-Regular.ttf, for a file in the folder "
+        "fonts/ beside catalogue/), and stay inside it. Put the file there, or correct the path.",
+        "cannot read the font file {file}: {reason}",
+        "impossibile leggere il file di font {file}: {reason_it}",
+        title_it="File di font mancante o illeggibile",
+        description_it="network.yaml indica sotto `card: fallback_fonts` un file di font che non si riesce a leggere. "
+                       "I percorsi partono dalla cartella della rete (per esempio fonts/NotoSansSC-Regular.ttf, per un "
+                       "file nella cartella fonts/ accanto a catalogue/) e restano al suo interno. Metti lì il file, o "
+                       "correggi il percorso.")
+_define("font-unsupported", "error", "Font file that cannot be embedded",
+        "Card PDFs embed their fonts, and ReportLab embeds only TrueType fonts with outlines (.ttf, or "
+        "the first font of a .ttc collection). OpenType fonts with PostScript (CFF) outlines, as many "
+        ".otf files are, bitmap fonts and colour-emoji fonts cannot be used: most free families, the "
+        "Noto fonts among them, are also published as .ttf.",
+        "{file} is not a font the card PDFs can embed: {reason}",
+        "{file} non è un font che i PDF delle tessere possano incorporare: {reason_it}",
+        title_it="File di font che non si può incorporare",
+        description_it="I PDF delle tessere incorporano i loro font, e ReportLab incorpora solo font TrueType con contorni "
+                       "(.ttf, o il primo font di una raccolta .ttc). I font OpenType con contorni PostScript (CFF), come "
+                       "molti file .otf, i font bitmap e quelli a emoji colorate non si possono usare: la maggior parte "
+                       "delle famiglie libere, tra cui i font Noto, è pubblicata anche in .ttf.")
+_define("font-embedding-restricted", "error", "Font whose licence forbids embedding",
+        "A font's file says what its licence allows (the fsType flags of its OS/2 table). This one "
+        "forbids what printing cards needs: embedding a subset of the font in the PDF, as every print "
+        "shop requires. Choose a font under a licence that allows embedding, such as the SIL Open Font "
+        "Licence of the Noto fonts.",
+        "the licence flags of {file} forbid {forbids}",
+        "i permessi di licenza di {file} vietano {forbids_it}",
+        title_it="Font la cui licenza vieta l'incorporamento",
+        description_it="Il file di un font dice che cosa permette la sua licenza (i flag fsType della tabella OS/2). "
+                       "Questo vieta ciò che serve per stampare le tessere: incorporare nel PDF un sottoinsieme del "
+                       "font, come chiede ogni tipografia. Scegli un font con una licenza che lo permetta, come quella "
+                       "dei font Noto (la licenza libera SIL OFL).")
 
 
 def render_catalogue_markdown() -> str:

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from welfarectl.base.italian import format_day
 from welfarectl.base.problems import Location, Problem, problem
 from welfarectl.network.network import Network
-from welfarectl.pdf.fonts import FONT_NAME, unprintable
+from welfarectl.pdf.fonts import unprintable
 
+from .fontfiles import NO_FALLBACKS, CardFonts, unprintable_problem
 from .ledger import at_line
 from .number import format_card_number
 
@@ -36,15 +37,16 @@ def check_card_holders(net: Network) -> Iterator[Problem]:
 
 def check_printable_names(net: Network) -> Iterator[Problem]:
     """Names that print on cards (current employees, member companies) have a glyph for every
-    character in the card font; checked when the network prints cards (has card layouts)."""
+    character in the card font (regular and bold) or in one of the network's fallback fonts;
+    checked when the network prints cards (has card layouts)."""
     if net.layouts is None:
         return
+    fonts: CardFonts = net.fonts or NO_FALLBACKS
 
     def report(text: str, where: Location) -> Iterator[Problem]:
-        missing = unprintable(text)
+        missing = unprintable(text, fallbacks=fonts.names)
         if missing:
-            yield problem("unprintable-character", where, text=text,
-                          character=f"'{missing}' (U+{ord(missing):04X})", font=FONT_NAME)
+            yield unprintable_problem(text, missing, where, fonts.label())
 
     for org in net.member_companies:
         yield from report(org.name, net.where(org, "name"))

@@ -31,6 +31,7 @@ from welfarectl.pdf.textfit import fit_text
 from welfarectl.sources.records import Record, Text, validate
 from welfarectl.sources.yamldoc import Document, read_yaml, read_yaml_file
 
+from .fontfiles import NO_FALLBACKS, CardFonts, unprintable_problem
 from .payload import QR_MODULES
 
 CARD_WIDTH = 85.60  # mm, ISO/IEC 7810 ID-1
@@ -143,27 +144,28 @@ class Layout:
     elements: tuple[Element, ...]
 
 
-def load_layouts(root: Path) -> tuple[Layout | None, Layout | None, list[Problem]]:
-    """Read and check the front and back layouts of the network in `root`."""
+def load_layouts(root: Path, fonts: CardFonts = NO_FALLBACKS) -> tuple[Layout | None, Layout | None, list[Problem]]:
+    """Read and check the front and back layouts of the network in `root`, whose texts print in
+    the layouts' fonts and the network's fallback `fonts`."""
     problems: list[Problem] = []
     layouts = []
     for name in (FRONT_FILE, BACK_FILE):
         doc, found = read_yaml_file(root, name)
-        layout, found = _check_layout(doc, name, found) if doc is not None else (None, found)
+        layout, found = _check_layout(doc, name, found, fonts) if doc is not None else (None, found)
         layouts.append(layout)
         problems += found
     return layouts[0], layouts[1], problems
 
 
-def load_layout(raw: bytes, file: str) -> tuple[Layout | None, list[Problem]]:
+def load_layout(raw: bytes, file: str, fonts: CardFonts = NO_FALLBACKS) -> tuple[Layout | None, list[Problem]]:
     """Parse, validate and check one layout file; None when it cannot be used at all."""
     doc, problems = read_yaml(raw, file)
     if doc is None:
         return None, problems
-    return _check_layout(doc, file, problems)
+    return _check_layout(doc, file, problems, fonts)
 
 
-def _check_layout(doc: Document, file: str, problems: list[Problem]) -> tuple[Layout | None, list[Problem]]:
+def _check_layout(doc: Document, file: str, problems: list[Problem], fonts: CardFonts) -> tuple[Layout | None, list[Problem]]:
     """Validate and check a parsed layout (`problems`: those found parsing it); None when it
     cannot be used at all."""
     problems = list(problems)
@@ -185,7 +187,7 @@ def _check_layout(doc: Document, file: str, problems: list[Problem]) -> tuple[La
         if element is not None:
             elements.append(element)
             places.append(doc.locate(("elements", i)))
-            problems += [p for check in CHECKS for p in check(element, doc, ("elements", i))]
+            problems += [p for check in CHECKS for p in check(element, doc, ("elements", i), fonts)]
     problems += check_overlaps(elements, places)
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -193,7 +195,7 @@ def _check_layout(doc: Document, file: str, problems: list[Problem]) -> tuple[La
 
 
 # --- checks: one rule each ---------------------------------------------------------------------
-def check_placeholders(element: Element, doc: Document, path: tuple) -> list[Problem]:
+def check_placeholders(element: Element, doc: Document, path: tuple, fonts: CardFonts) -> list[Problem]:
     """A text names only known fields in braces; braces must pair ({{ and }} print one brace)."""
     if not isinstance(element, TextElement):
         return []
@@ -214,7 +216,7 @@ def check_placeholders(element: Element, doc: Document, path: tuple) -> list[Pro
     return found
 
 
-def check_safe_area(element: Element, doc: Document, path: tuple) -> list[Problem]:
+def check_safe_area(element: Element, doc: Document, path: tuple, fonts: CardFonts) -> list[Problem]:
     """Text, lists and the QR code stay at least SAFE_MARGIN mm inside the trim on every side."""
     if isinstance(element, RectElement):
         return []
@@ -226,7 +228,7 @@ def check_safe_area(element: Element, doc: Document, path: tuple) -> list[Proble
                     distance=f"{max(distance, 0):.2f}", minimum=f"{SAFE_MARGIN:g}")]
 
 
-def check_qr_size(element: Element, doc: Document, path: tuple) -> list[Problem]:
+def check_qr_size(element: Element, doc: Document, path: tuple, fonts: CardFonts) -> list[Problem]:
     """Each QR module is at least MIN_MODULE mm, counting the 4-module quiet zone on every side."""
     if not isinstance(element, QrElement):
         return []
@@ -238,20 +240,20 @@ def check_qr_size(element: Element, doc: Document, path: tuple) -> list[Problem]
                     minimum=f"{MIN_MODULE:g}", needed=f"{needed:.1f}")]
 
 
-def check_printable_text(element: Element, doc: Document, path: tuple) -> list[Problem]:
-    """The fixed words of a text (outside the braces) have a glyph in its font."""
+def check_printable_text(element: Element, doc: Document, path: tuple, fonts: CardFonts) -> list[Problem]:
+    """The fixed words of a text (outside the braces) have a glyph in its font or in one of the
+    network's fallback fonts."""
     if not isinstance(element, (TextElement, ListElement)):
         return []
     text = element.text if isinstance(element, TextElement) else element.bullet
-    missing = unprintable(text, (element.font,))
+    missing = unprintable(text, (element.font,), fonts.names)
     if missing is None:
         return []
     where = doc.locate((*path, "text" if isinstance(element, TextElement) else "bullet"))
-    return [problem("unprintable-character", where, text=text, character=f"'{missing}' (U+{ord(missing):04X})",
-                    font=element.font)]
+    return [unprintable_problem(text, missing, where, fonts.label(element.font))]
 
 
-def check_static_text_fits(element: Element, doc: Document, path: tuple) -> list[Problem]:
+def check_static_text_fits(element: Element, doc: Document, path: tuple, fonts: CardFonts) -> list[Problem]:
     """A text without per-card fields fits its box at min_size or more (network fields take the
     sample's values; a text with a holder's name is checked card by card when printing)."""
     if not isinstance(element, TextElement):
@@ -263,7 +265,7 @@ def check_static_text_fits(element: Element, doc: Document, path: tuple) -> list
     if used & set(PER_CARD_FIELDS) or used - set(TEXT_FIELDS):
         return []  # per-card texts are checked when printing; unknown fields are reported already
     text = fill(compile_text(element.text), sample_fields())
-    fitted = fit_text(text, element.font, element.size, element.min_size, element.width, element.height,
+    fitted = fit_text(text, fonts.chain(element.font), element.size, element.min_size, element.width, element.height,
                       element.max_lines, element.leading)
     floor = element.size if element.min_size is None else min(element.min_size, element.size)
     if fitted.size >= floor:

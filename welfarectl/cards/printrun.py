@@ -102,12 +102,13 @@ def print_cards(network: Network, key: SigningKey, target: Path, *, sheet: str, 
         company_id=card.company,
     ) for card, person in chosen]
     fields = common_fields(network)
-    smallest = {card.number: render.too_small(card, front, back, fields) for card in cards}
+    fallbacks = network.fonts.names if network.fonts else ()
+    smallest = {card.number: render.too_small(card, front, back, fields, fallbacks) for card in cards}
     held = [(number, *small) for number, small in smallest.items() if small is not None]
     cards = [card for card in cards if smallest[card.number] is None]
     if not cards:
         raise NothingToPrint(only_new, skipped, company, False, tuple(held), len(waiting))
-    job = render.render(cards, front, back, fields, sheet, proof)
+    job = render.render(cards, front, back, fields, sheet, proof, fallbacks)
     selection = ", ".join(filter(None, [f"company {company}" if company else "all companies",
                                         "new cards only" if only_new else "", "PROOF, not for issue" if proof else ""]))
     ticket = (job.ticket + f"File: {target.name}\nSelection: {selection}\n"

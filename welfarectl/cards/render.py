@@ -1,7 +1,8 @@
 """Print-ready card PDFs: fronts and backs from the layouts, imposed on the sheets of `sheets.py`.
 
 Drawing rules: every colour is CMYK, the QR code pure black (K) on a knocked-out white square
-that keeps its quiet zone clear; fonts are embedded subsets; the document is made in
+that keeps its quiet zone clear; fonts are embedded subsets, and a character a text's font lacks
+is drawn in the first of the network's fallback fonts that has it (`pdf.fonts.runs`); the document is made in
 ReportLab's invariant mode, so the same cards and layouts give the same bytes. Layout elements
 that do not change from card to card are drawn once into a form and placed on every card; the
 QR code's dark modules are written as one path of merged rectangles.
@@ -20,7 +21,7 @@ from typing import BinaryIO
 
 from welfarectl.base.italian import format_day
 from welfarectl.pdf import qrmatrix
-from welfarectl.pdf.fonts import ASCENT, MM, register_fonts
+from welfarectl.pdf.fonts import ASCENT, MM, register_fonts, runs, text_width
 from welfarectl.pdf.textfit import block_height, fit_list, fit_text
 
 from .layout import (
@@ -65,7 +66,8 @@ class PrintJob:
     shrunk: tuple[tuple[str, str, float], ...] = ()  # (card, text, size) printed below the text's min_size
 
 
-def too_small(card: PrintCard, front: Layout, back: Layout, fields_common: dict) -> tuple[str, float] | None:
+def too_small(card: PrintCard, front: Layout, back: Layout, fields_common: dict,
+              fallbacks: tuple[str, ...] = ()) -> tuple[str, float] | None:
     """(text, size) of the smallest text of `card` that fits only below both its min_size and
     HOLD_BACK_BELOW pt, or None: a card that would print so is held back, not printed unreadable.
     Only texts with per-card fields can: fixed texts below their min_size are errors of the layout."""
@@ -77,7 +79,7 @@ def too_small(card: PrintCard, front: Layout, back: Layout, fields_common: dict)
             if not (isinstance(element, TextElement) and _varies(element)):
                 continue
             text = fill(compile_text(element.text), values)
-            size = _fit(element, text).size
+            size = _fit(element, text, fallbacks).size
             if size < min(_min_size(element), HOLD_BACK_BELOW) and (smallest is None or size < smallest[1]):
                 smallest = (text, size)
     return smallest
@@ -93,28 +95,34 @@ def _card_values(fields: dict[str, object], card: PrintCard) -> dict[str, object
 
 
 @functools.lru_cache(maxsize=4096)
-def _fit_text(text: str, font: str, size: float, min_size: float | None, width: float, height: float,
+def _fit_text(text: str, font: str | tuple[str, ...], size: float, min_size: float | None, width: float, height: float,
               max_lines: int, leading: float):
     """fit_text, remembered: a print run fits each holder's text when it chooses the cards to print
     and again when it draws them."""
     return fit_text(text, font, size, min_size, width, height, max_lines, leading)
 
 
-def _fit(element: TextElement, text: str):
-    return _fit_text(text, element.font, element.size, element.min_size, element.width, element.height,
+def _chain(font: str, fallbacks: tuple[str, ...]) -> str | tuple[str, ...]:
+    """The font a text is set in: the layout's font alone, or followed by the fallbacks."""
+    return (font, *fallbacks) if fallbacks else font
+
+
+def _fit(element: TextElement, text: str, fallbacks: tuple[str, ...]):
+    return _fit_text(text, _chain(element.font, fallbacks), element.size, element.min_size, element.width, element.height,
                      element.max_lines, element.leading)
 
 
 def render(cards: Sequence[PrintCard], front: Layout, back: Layout, fields_common: dict, sheet: str,
-           proof: bool = False) -> PrintJob:
-    """The PDF as bytes, the manifest rows and the job ticket."""
+           proof: bool = False, fallbacks: tuple[str, ...] = ()) -> PrintJob:
+    """The PDF as bytes, the manifest rows and the job ticket. `fallbacks`: the registered names
+    of the network's fallback fonts (`fontfiles.CardFonts.names`)."""
     out = io.BytesIO()
-    job = render_to(out, cards, front, back, fields_common, sheet, proof)
+    job = render_to(out, cards, front, back, fields_common, sheet, proof, fallbacks)
     return PrintJob(out.getvalue(), job.manifest, job.ticket, job.shrunk)
 
 
 def render_to(out: str | BinaryIO, cards: Sequence[PrintCard], front: Layout, back: Layout,
-              fields_common: dict, sheet: str, proof: bool = False) -> PrintJob:
+              fields_common: dict, sheet: str, proof: bool = False, fallbacks: tuple[str, ...] = ()) -> PrintJob:
     """Write the PDF to a path or binary file; returns the manifest and the ticket. ReportLab
     holds every page until it writes the file: about 14 kB a card, 180 MB at the peak for
     10,000 cards on A4. A proof has PROOF_MARK across every side of every card, so that no card
@@ -130,8 +138,8 @@ def render_to(out: str | BinaryIO, cards: Sequence[PrintCard], front: Layout, ba
     canvas = Canvas(out, pagesize=(geometry.width * MM, geometry.height * MM), invariant=1, pageCompression=1,
                     enforceColorSpace="cmyk", initialFontName="DejaVuSans", initialFontSize=10)
     _describe(canvas, fields_common, len(cards), geometry)
-    sides = {"front": _Side("front", front, fields_common, geometry.bleed, proof),
-             "back": _Side("back", back, fields_common, geometry.bleed, proof)}
+    sides = {"front": _Side("front", front, fields_common, geometry.bleed, proof, fallbacks),
+             "back": _Side("back", back, fields_common, geometry.bleed, proof, fallbacks)}
     for side in sides.values():
         side.define_forms(canvas)
     if proof:
@@ -221,9 +229,11 @@ class _Side:
     """A layout ready to draw: runs of elements that are the same on every card become forms;
     the others are drawn card by card, in the layout's order."""
 
-    def __init__(self, name: str, layout: Layout, fields_common: dict, bleed: float, proof: bool = False) -> None:
+    def __init__(self, name: str, layout: Layout, fields_common: dict, bleed: float, proof: bool = False,
+                 fallbacks: tuple[str, ...] = ()) -> None:
         self.name = name
         self.proof = proof
+        self.fallbacks = fallbacks
         self.fields = {key: value for key, value in fields_common.items() if not isinstance(value, list)}
         self.lists = {key: value for key, value in fields_common.items() if isinstance(value, list)}
         self.bleed = bleed
@@ -282,7 +292,7 @@ class _Side:
         key = (id(element), text)
         found = self.fitted.get(key)
         if found is None:
-            found = self.fitted[key] = _fit(element, text)
+            found = self.fitted[key] = _fit(element, text, self.fallbacks)
         return found
 
 
@@ -321,10 +331,10 @@ def _draw_text(side: _Side, canvas, element: TextElement, card) -> None:
     fitted = side.fit(element, text)
     if card is not None and fitted.size < _min_size(element):
         side.shrunk.append((card.number, text, fitted.size))
-    _draw_lines(canvas, element, fitted.size, fitted.lines, element.x, element.width)
+    _draw_lines(canvas, element, fitted.size, fitted.lines, element.x, element.width, side.fallbacks)
 
 
-def _draw_lines(canvas, element, size: float, lines, x_mm: float, width_mm: float) -> None:
+def _draw_lines(canvas, element, size: float, lines, x_mm: float, width_mm: float, fallbacks: tuple[str, ...]) -> None:
     if not any(lines):
         return
     _cmyk(canvas, element.color)
@@ -335,7 +345,11 @@ def _draw_lines(canvas, element, size: float, lines, x_mm: float, width_mm: floa
     baseline = (CARD_HEIGHT - element.y) * MM - shift - size * ASCENT
     align = getattr(element, "align", "left")
     for line in lines:
-        if align == "center":
+        pieces = runs(line, (element.font, *fallbacks)) if fallbacks else []
+        if len(pieces) > 1 or pieces and pieces[0][0] != element.font:
+            _draw_runs(canvas, pieces, size, x_mm * MM, width_mm * MM, baseline, align)
+            canvas.setFont(element.font, size)
+        elif align == "center":
             canvas.drawCentredString((x_mm + width_mm / 2) * MM, baseline, line)
         elif align == "right":
             canvas.drawRightString((x_mm + width_mm) * MM, baseline, line)
@@ -344,13 +358,26 @@ def _draw_lines(canvas, element, size: float, lines, x_mm: float, width_mm: floa
         baseline -= size * element.leading
 
 
+def _draw_runs(canvas, pieces: list[tuple[str, str]], size: float, x: float, width: float, baseline: float,
+               align: str) -> None:
+    """One line set in more than one font, run after run in one text object (so that a reader
+    copies it as one line), aligned in the box as a whole."""
+    total = sum(text_width(piece, font, size) for font, piece in pieces)
+    text = canvas.beginText(x + {"left": 0, "center": (width - total) / 2, "right": width - total}[align], baseline)
+    for font, piece in pieces:
+        text.setFont(font, size)
+        text.textOut(piece)
+    canvas.drawText(text)
+
+
 def _draw_list(side: _Side, canvas, element: ListElement, card) -> None:
-    fitted = fit_list([str(item) for item in side.lists.get(element.items, [])], element.font, element.size,
+    fitted = fit_list([str(item) for item in side.lists.get(element.items, [])], _chain(element.font, side.fallbacks), element.size,
                       element.width, element.height, columns=element.columns, gap=element.gap,
                       leading=element.leading, bullet=element.bullet)
     column_width = (element.width - (element.columns - 1) * element.gap) / element.columns
     for i, column in enumerate(fitted.columns):
-        _draw_lines(canvas, element, fitted.size, column, element.x + i * (column_width + element.gap), column_width)
+        _draw_lines(canvas, element, fitted.size, column, element.x + i * (column_width + element.gap), column_width,
+                    side.fallbacks)
 
 
 def _draw_qr(side: _Side, canvas, element: QrElement, card) -> None:

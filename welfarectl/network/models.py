@@ -53,8 +53,20 @@ class Period(Record):
     end: date
 
 
+FontFile = pattern(r"^[^/\\]([^\\]*[^/\\])?\.[oOtT][tT][cCfF]$",
+                   "a font file is the path of a .ttf, .ttc or .otf file from the network directory, with forward "
+                   "slashes, e.g. 'fonts/NotoSansSC-Regular.ttf'",
+                   "un file di font è il percorso di un file .ttf, .ttc o .otf a partire dalla cartella della rete, "
+                   "con barre in avanti, per esempio 'fonts/NotoSansSC-Regular.ttf'")
+
+
 class CardSettings(Record):
     validity_months: int = Field(24, ge=1, le=120, description="How long a card is valid from its issue date.")
+    fallback_fonts: list[FontFile] = Field(  # type: ignore[valid-type]
+        default=[], max_length=8,
+        description="TrueType font files (paths from the network directory, e.g. fonts/NotoSansSC-Regular.ttf) "
+                    "for the characters of names and texts that DejaVu Sans lacks, tried in order; embedded in "
+                    "the card PDFs. See 'Names in other scripts' below.")
 
 
 class NetworkFile(Record):

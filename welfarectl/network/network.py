@@ -1,9 +1,9 @@
 """The Network: everything in a network directory, as loaded by `welfarectl.pipeline`.
 
 It holds the catalogue, the employees and the survey, and, read once beside them, the card
-registry, the public keys and the card layouts for the card commands and the templates for the
-booklet. The day every rule is judged on, `as_of`, is decided once by the command and carried
-here, so that no module keeps a clock.
+registry, the public keys, the card layouts and the fallback fonts for the card commands and the
+templates for the booklet. The day every rule is judged on, `as_of`, is decided once by the
+command and carried here, so that no module keeps a clock.
 """
 
 from __future__ import annotations
@@ -52,9 +52,11 @@ class Network:
     rows_with_errors: list[RowWithErrors] = field(default_factory=list)
     held_back: list[HeldBack] = field(default_factory=list)  # set by pipeline.checked_for_cards
     # Read once by the pipeline for the card commands. `network` never imports `cards`, so these
-    # are typed loosely: a cards.ledger.Registry, cards.layout.Layout pair, key id -> public key.
+    # are typed loosely: a cards.ledger.Registry, cards.layout.Layout pair, key id -> public key,
+    # cards.fontfiles.CardFonts (the font files network.yaml names, registered with ReportLab).
     registry: Any = None
     layouts: Any = None
+    fonts: Any = None
     public_keys: dict[str, Any] = field(default_factory=dict)
     # The booklet's templates (a booklet.prose.Prose), read and checked in the same load.
     booklet_prose: Any = None

@@ -1,5 +1,6 @@
 """Fitting text into a box: shrink down to a minimum size, then break onto more lines, never
-overflow. Sizes in points, boxes in millimetres; nothing here knows what the text is for."""
+overflow. Sizes in points, boxes in millimetres; nothing here knows what the text is for. A font
+is a registered name or a chain of them (a font and its fallbacks: `fonts.runs`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
-from .fonts import ASCENT, DESCENT, MM, printable_form, register_fonts
+from .fonts import ASCENT, DESCENT, MM, Chain, printable_form, text_width
 
 HYPHEN_BREAK_COST = 1.25
 
@@ -20,18 +21,15 @@ class Fitted:
     lines: tuple[str, ...]
 
 
-def fit_text(text: str, font: str, size: float, min_size: float | None, width: float, height: float,
+def fit_text(text: str, font: Chain, size: float, min_size: float | None, width: float, height: float,
              max_lines: int = 1, leading: float = 1.15) -> Fitted:
     """Fit `text` into width × height mm. Rules, in order: the nominal size on as few lines as
     fit; else the fewest lines (up to max_lines) at which shrinking keeps the size at or above
     min_size; else the largest size at which the text fits on max_lines lines, however small.
     Lines break at spaces and after hyphens, balanced so the longest line is as short as it can
     be. The text never overflows the box, and no part of it is left out."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    register_fonts()
     text = printable_form(text)
-    if stringWidth(text, font, size) <= width * MM and size * block_height(1, leading) <= height * MM:
+    if text_width(text, font, size) <= width * MM and size * block_height(1, leading) <= height * MM:
         return Fitted(size, (text,))  # the usual case, decided with one measurement
     min_size = size if min_size is None else min(min_size, size)
     tokens = _tokens(text)
@@ -62,20 +60,17 @@ class FittedList:
     columns: tuple[tuple[str, ...], ...]
 
 
-def fit_list(items: list[str], font: str, size: float, width: float, height: float, *, columns: int = 1,
+def fit_list(items: list[str], font: Chain, size: float, width: float, height: float, *, columns: int = 1,
              gap: float = 0, leading: float = 1.3, bullet: str = "") -> FittedList:
     """Items, each on one line after its bullet, filled column by column into width × height mm
     (`gap` mm between columns); one size for all, the nominal one unless the longest item or the
     rows need less (never overflowing)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    register_fonts()
     prefix = f"{bullet} " if bullet else ""
     shown = [prefix + printable_form(item) for item in items]
     rows = max(1, -(-len(shown) // columns))
     filled = tuple(tuple(shown[i * rows:(i + 1) * rows]) for i in range(columns))
     column_width = (width - (columns - 1) * gap) / columns
-    widest = max((stringWidth(item, font, 1) for item in shown), default=0)
+    widest = max((text_width(item, font, 1) for item in shown), default=0)
     fits = min(size, (column_width * MM) / widest if widest else size, (height * MM) / block_height(rows, leading))
     return FittedList(math.floor(fits * 20 + 1e-9) / 20, filled)
 
@@ -98,12 +93,10 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
-def _balanced(tokens: list[tuple[str, str]], n: int, font: str, hyphen_cost: float) -> tuple[tuple[str, ...], float]:
+def _balanced(tokens: list[tuple[str, str]], n: int, font: Chain, hyphen_cost: float) -> tuple[tuple[str, ...], float]:
     """Split tokens into at most n lines so that the widest line (at 1 pt) is as narrow as it can
     be, a line broken after a hyphen counting `hyphen_cost` times its width; returns the lines
     and the real width of the widest."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     k = len(tokens)
     if k == 0:
         return ("",), 0.0
@@ -114,7 +107,7 @@ def _balanced(tokens: list[tuple[str, str]], n: int, font: str, hyphen_cost: flo
 
     @cache
     def width(a: int, b: int) -> float:
-        return stringWidth(line(a, b), font, 1)
+        return text_width(line(a, b), font, 1)
 
     def cost(a: int, b: int) -> float:
         """A break inside a hyphenated word counts as a wider line: spaces are better places."""

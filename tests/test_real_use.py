@@ -209,3 +209,9 @@ def test_someone_hired_next_month_gets_a_card_from_the_day_they_start(net, env):
     later = json.loads(welfarectl(net, {**env, "WELFARECTL_AS_OF": "2026-12-14"}, "cards", "issue", "--dry-run",
                                   "--format", "json").stdout)
     assert later["issued"] == before["issued"] + 1
+
+
+def test_shell_completion_is_offered_and_documented():
+    done = CliRunner().invoke(app, ["--help"])
+    assert "--install-completion" in done.stdout and "--show-completion" in done.stdout
+    assert "welfarectl --install-completion" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ app = typer.Typer(
     help="Run a territorial corporate-welfare network from plain files: check the catalogue and "
     "the employee workbooks, issue cards, publish the booklet and the report.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )

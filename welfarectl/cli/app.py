@@ -16,6 +16,7 @@ import typer
 from . import console
 from .cards import cards_app, keys_app
 from .options import Format, FormatOption, LangOption
+from .report import report
 from .runner import ReportingGroup, Run, load, run_of
 
 app = typer.Typer(
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 app.add_typer(keys_app, name="keys")
 app.add_typer(cards_app, name="cards")
+app.command()(report)
 
 
 def _print_version(value: bool) -> None:

@@ -26,6 +26,7 @@ from xlsxfiles import write_workbook
 
 from welfarectl.pipeline import checked, load_network
 from welfarectl.report.build import render_report
+from welfarectl.report.jsonout import render_report_doc
 from welfarectl.report.suppression import SMALL, WITHHELD, exposure, suppress, total_of
 from welfarectl.report.tables import SPECS
 
@@ -82,6 +83,16 @@ def test_the_report_writes_three_files_and_its_figures_are_stats(sample, tmp_pat
     assert sum(r["companies"] for r in tables["members_by_sector_size"]["rows"]) == figures["member_companies"] == 50
     assert sample.json["as_of"] == TODAY.isoformat()
     assert list(tables) == [spec.key for spec in SPECS]
+
+
+def test_docs_report_md_documents_every_key_written(sample):
+    committed = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
+    assert committed == render_report_doc(), "run python tools/make_docs.py"
+    for key in [*sample.json, *sample.json["key_figures"], *sample.json["tables"]]:
+        assert f"`{key}`" in committed
+    for table in sample.json["tables"].values():
+        for column in table["rows"][0]:
+            assert f"| `{column}` |" in committed
 
 
 def test_demand_is_set_against_supply_and_the_largest_gaps_are_named(sample):

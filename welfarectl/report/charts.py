@@ -36,11 +36,14 @@ def bars(categories: Sequence[str], series: Sequence[Series], *, width: float, a
          label_width: float | None = None, bar_height: float = 11, inner_labels: bool = False):
     """Horizontal bars, one row per category (top to bottom), one bar per series (side by side, or
     stacked): value labels at the bar's end (or inside, stacked), the value axis titled below, a
-    legend above when there are several series."""
+    legend above when there are several series. None when there is no bar to draw (every value
+    zero, missing or hidden): an empty chart says nothing."""
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
     from reportlab.graphics.shapes import Drawing, String
     from reportlab.lib.colors import HexColor, white
 
+    if not any(_number(v) > 0 for s in series for v in s.values):
+        return None
     register_fonts()
     format_value = _formatter(kind, lang)
     format_axis = _formatter(kind, lang, axis=True)
@@ -73,6 +76,8 @@ def bars(categories: Sequence[str], series: Sequence[Series], *, width: float, a
         chart.categoryAxis.style = "stacked"
     top = value_max if value_max is not None else _stacked_max(chart.data) if stacked else _max(chart.data)
     step = _nice_step(top)
+    if kind == COUNT:
+        step = max(1, step)  # counts are whole: no gridline between 0 and 1
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = value_max if value_max is not None else max(step, math.ceil(top / step) * step)
     chart.valueAxis.valueStep = step

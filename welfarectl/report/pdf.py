@@ -79,7 +79,7 @@ class _Story:
         self.h2 = ParagraphStyle("h2", parent=self.body, fontName=charts.BOLD, fontSize=13, leading=16, spaceBefore=4,
                                  spaceAfter=6, textColor=HexColor(charts.SERIES[0]))
         self.h3 = ParagraphStyle("h3", parent=self.body, fontName=charts.BOLD, fontSize=9.5, leading=12, spaceBefore=8,
-                                 spaceAfter=3)
+                                 spaceAfter=3, keepWithNext=1)  # a title never ends a page
         self.flow: list = []
 
     # --- pieces ---------------------------------------------------------------------------------
@@ -100,9 +100,15 @@ class _Story:
         self.para(escape(self.t(it, en)), self.h2)
 
     def chart(self, title_it: str, title_en: str, drawing, source: str) -> None:
-        """A chart with its title above and its source below, kept on one page."""
+        """A chart with its title above and its source below, kept on one page; a sentence instead
+        when it would have no bar."""
         from reportlab.platypus import KeepTogether, Paragraph
 
+        if drawing is None:
+            self.para(escape(self.t(title_it, title_en) + ": " + self.t(
+                "nessun grafico, perché non c'è un conteggio da mostrare (tutti nulli o sotto 5).",
+                "no chart, as there is no count to show (all zero or under 5).")), self.small)
+            return
         self.flow.append(KeepTogether([Paragraph(escape(self.t(title_it, title_en)), self.h3), drawing,
                                        Paragraph(escape(self.t("Fonte: ", "Source: ") + source), self.small)]))
 

@@ -1,5 +1,5 @@
-"""Regenerate the files derived from the code: docs/problems.md, docs/formats.md and the
-sample's JSON Schemas.
+"""Regenerate the files derived from the code: docs/problems.md, docs/formats.md, docs/report.md
+and the sample's JSON Schemas.
 
     python tools/make_docs.py
 """
@@ -12,6 +12,7 @@ from welfarectl.cards.layout import load_layouts
 from welfarectl.formats import render_formats
 from welfarectl.network.catalogue import load_catalogue
 from welfarectl.network.schema import write_schemas
+from welfarectl.report.jsonout import render_report_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,3 +24,5 @@ if __name__ == "__main__":
     catalogue, _ = load_catalogue(ROOT)
     write_text_atomic(ROOT / "docs" / "formats.md", render_formats(catalogue, load_layouts(ROOT)[:2]))
     print("docs/formats.md")
+    write_text_atomic(ROOT / "docs" / "report.md", render_report_doc())
+    print("docs/report.md")

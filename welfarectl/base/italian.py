@@ -1,4 +1,4 @@
-"""Italian forms of dates and amounts, as users read them in messages, on cards and in booklets (babel)."""
+"""Italian forms of dates, amounts and numbers, as users read them in messages, on cards, in booklets and reports (babel)."""
 
 from __future__ import annotations
 
@@ -43,3 +43,21 @@ def format_long_day(day: date, lang: str = "it") -> str:
     from babel.dates import format_date
 
     return format_date(day, "d MMMM yyyy", locale=_locale() if lang == "it" else "en_GB")
+
+
+def format_number(value: float, decimals: int = 0, lang: str = "it") -> str:
+    """A number with thousands separators and `decimals` digits after the point, as the language
+    writes it: 2.548 and 3,7 in Italian, 2,548 and 3.7 in English."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=_locale() if lang == "it" else "en")
+
+
+def format_percent(share: float, decimals: int = 1, lang: str = "it") -> str:
+    """A share (0.123) as a percentage: 12,3 % in Italian (a no-break space before the sign, so a
+    line never starts with it), 12.3% in English."""
+    from babel.numbers import format_percent as babel_percent
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + ("\u00a0%" if lang == "it" else "%")
+    return babel_percent(share, format=pattern, locale=_locale() if lang == "it" else "en")

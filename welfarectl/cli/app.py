@@ -18,6 +18,7 @@ from .booklet import booklet
 from .cards import cards_app, keys_app
 from .language import current, say
 from .options import Format, FormatOption, LangOption
+from .report import report
 from .runner import ReportingGroup, Run, load, run_of
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app = typer.Typer(
 app.add_typer(keys_app, name="keys")
 app.add_typer(cards_app, name="cards")
 app.command()(booklet)
+app.command()(report)
 
 
 def _print_version(value: bool) -> None:

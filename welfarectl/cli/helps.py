@@ -17,6 +17,8 @@ SUMMARIES_IT: dict[str, str] = {
                 "posizione.\n\nEsce con 0 se non ci sono errori (avvisi ammessi, salvo --strict), con 1 se ci sono errori.",
     "booklet": "Scrivi il libretto dei servizi (A5, pronto per la rilegatura a punto metallico): tutta la rete, "
                "l'edizione di un'impresa o di ogni impresa, in italiano o in inglese.",
+    "report": "Scrivi il rapporto dei risultati della rete: PDF per le persone, xlsx per il personale, JSON per la CI; "
+              "i conteggi piccoli sono oscurati.",
     "stats": "Stampa i numeri della rete: organizzazioni, imprese, dipendenti, servizi, laboratori, questionario.",
     "problems": "Elenca i codici dei problemi che validate può segnalare, o spiegane uno.",
     "schema": "Stampa lo schema JSON di un file del catalogo, per gli editor con un language server YAML.",

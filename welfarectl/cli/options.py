@@ -44,3 +44,8 @@ KeyFileOption = Annotated[
 NoNewKeyOption = Annotated[
     bool, typer.Option("--no-new-key", help="Fail instead of creating a signing key when none exists (for CI).")
 ]
+OutputDirOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="DIR", file_okay=False,
+                 help="The directory to write the files into (default: a folder under output/ in the network)."),
+]

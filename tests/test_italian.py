@@ -23,7 +23,8 @@ CODE = re.compile(r"`[^`]*`|\b[a-z]+(?:-[a-z]+)+\b|\b[A-Z]{2,}\b|\bWC1:\S*")
 def english_in(text: str) -> set[str]:
     """The English words of an Italian text, once quoted values, paths, commands and codes are taken out."""
     text = CODE.sub(" ", PATH.sub(" ", QUOTED.sub(" ", text)))
-    return {word for word in re.findall(r"[A-Za-z][A-Za-z'_-]*", text) if word.lower() in ENGLISH}
+    # whole words only: the letters of a key id such as a42492be are no English "a" or "be"
+    return {word for word in re.findall(r"\b[A-Za-z][A-Za-z'_-]*\b", text) if word.lower() in ENGLISH}
 
 
 # --- the problem catalogue -----------------------------------------------------------------------

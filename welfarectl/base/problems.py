@@ -354,6 +354,14 @@ _define("date-column-not-read", "warning", "Column of dates not read",
         "if it is one of them, rename its header",
         "la colonna '{column}' contiene date ma non viene letta: le date si leggono solo dalle colonne "
         "{known}; se è una di queste, rinomina la sua intestazione")
+# --- intake and erasure: who holds the cards (members/holders.jsonl) ---------------------------
+_define("holder-record-invalid", "error", "Invalid line in the card holders file",
+        "members/holders.jsonl ties the pseudonyms that name card holders in the registry to people: "
+        "each line is a holder's pseudonym, company, codice fiscale and key, and the key must give the "
+        "pseudonym. A line that does not was edited by hand (handing a card to someone else is caught "
+        "this way) or damaged; the file is written by welfarectl only. Restore it from version control.",
+        "line {line} is not a valid holder record: {reason}",
+        "la riga {line} non è un record di titolare valido: {reason_it}")
 # --- cross-record checks -----------------------------------------------------------------------
 _define("duplicate-id", "error", "Duplicate id",
         "Ids identify records across files and must be unique within their kind.",

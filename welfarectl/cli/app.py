@@ -16,6 +16,7 @@ import typer
 from . import console
 from .booklet import booklet
 from .cards import cards_app, keys_app
+from .members import members_app
 from .options import Format, FormatOption, LangOption
 from .runner import ReportingGroup, Run, load, run_of
 
@@ -31,6 +32,7 @@ app = typer.Typer(
 )
 app.add_typer(keys_app, name="keys")
 app.add_typer(cards_app, name="cards")
+app.add_typer(members_app, name="members")
 app.command()(booklet)
 
 

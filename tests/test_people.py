@@ -16,6 +16,7 @@ from stdnum.it import codicefiscale
 from typer.testing import CliRunner
 from xlsxfiles import write_workbook
 
+from welfarectl.cards.registry import read_registry
 from welfarectl.cli.app import app
 from welfarectl.network.members import EMPLOYEE_COLUMNS
 from welfarectl.sources.tables import HeaderMatcher
@@ -75,9 +76,10 @@ def codes(root: Path, env: dict) -> list[str]:
 
 
 def holders(root: Path) -> list[tuple[str, str]]:
-    """(company, codice fiscale) of every card issued, in the registry's order."""
-    lines = (root / "members" / "cards.jsonl").read_text(encoding="utf-8").splitlines()
-    return [(event["company"], event["holder"]) for event in map(json.loads, lines) if event["event"] == "issued"]
+    """(company, codice fiscale) of every card issued, in the registry's order (lines name holders by
+    pseudonym: members/holders.jsonl ties them to people)."""
+    cards = read_registry(root)[0].cards.values()
+    return [(card.company, card.holder) for card in sorted(cards, key=lambda card: card.line)]
 
 
 # --- 1. leaving dates under any header ------------------------------------------------------------

@@ -28,6 +28,7 @@ from stdnum.it import codicefiscale
 from xlsxfiles import EMPLOYEE_HEADER, truncate, write_old_xls, write_password_protected, write_workbook, write_zip_bomb
 
 from welfarectl.base.problems import CATALOGUE, Location, Problem, problem
+from welfarectl.cards.holders import pseudonym
 from welfarectl.cards.keys import public_key_pem
 from welfarectl.cards.number import new_card_number
 from welfarectl.network.skeleton import create_network
@@ -249,6 +250,11 @@ def misnamed_key(root: Path) -> None:
     (keys / f"{KEY.key_id}.pub").rename(keys / "0badc0de.pub")
 
 
+# A holder record whose codice fiscale was changed by hand: its key no longer gives its pseudonym.
+HOLDER_EDITED = json.dumps({"holder": pseudonym("00" * 16, COMPANY, MARIA[2]), "company": COMPANY,
+                            "codice_fiscale": a_codice_fiscale(1), "key": "00" * 16}) + "\n"
+
+
 # --- the table: one case per cause ---------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -403,6 +409,7 @@ CASES = [
     Case("registry-line-edited", "edited-line", first_line_edited, f"{CARDS}:1"),
     Case("registry-chain-broken", "deleted-line", middle_line_deleted, f"{CARDS}:2"),
     Case("registry-lines-missing", "last-line-deleted", head_ahead_of_registry, f"{CARDS}:1"),
+    Case("holder-record-invalid", "codice-fiscale-edited", write("members/holders.jsonl", HOLDER_EDITED), "members/holders.jsonl:1"),
     Case("card-holder-left", "leaving-date", staff([*MARIA, date(2026, 10, 31)]), f"{CARDS}:1"),
     Case("card-holder-unknown", "not-in-workbook", staff(["Bianchi", "Anna", a_codice_fiscale(1), date(2021, 1, 1)]),
          f"{CARDS}:1"),

@@ -24,6 +24,7 @@ from xlsxfiles import EMPLOYEE_HEADER, write_workbook
 from welfarectl.base.problems import has_errors
 from welfarectl.cards import registry
 from welfarectl.cards.checks import check_card_holders
+from welfarectl.cards.holders import pseudonym
 from welfarectl.cards.ledger import CardAlreadyRevoked, UnknownCard, parse_registry
 from welfarectl.cards.number import format_card_number, new_card_number, normalise_card_number
 from welfarectl.pipeline import load_network
@@ -166,9 +167,14 @@ def test_issue_gives_each_current_employee_one_card_in_a_stable_order_and_a_seco
     assert {(c.issued, c.expires, c.status(date(2026, 11, 26))) for c in cards} == {
         (date(2026, 11, 26), date(2028, 11, 26), "active")}
     first = ledger_path(net).read_bytes().split(b"\n")[0]
+    # the line names its holder by a pseudonym, which only members/holders.jsonl ties to the person
+    (record,) = [json.loads(line) for line in (net.root / "members" / "holders.jsonl").read_text().splitlines()
+                 if json.loads(line)["codice_fiscale"] == codice_fiscale(3)]
+    assert record["holder"] == pseudonym(record["key"], ACETAIA, codice_fiscale(3))
     assert first == (b'{"seq":1,"event":"issued","card":"10000004","company":"acetaia-il-cortile-antico",'
-                     b'"holder":"' + codice_fiscale(3).encode() + b'","date":"2026-11-26","expires":"2028-11-26",'
+                     b'"holder":"' + record["holder"].encode() + b'","date":"2026-11-26","expires":"2028-11-26",'
                      b'"replaces":null,"prev":null}')
+    assert codice_fiscale(3).encode() not in ledger_path(net).read_bytes()
     assert registry.issue_cards(net) == []
     reg, problems = registry.read_registry(net.root)
     assert problems == [] and len(reg.cards) == CURRENT and [e.line for e in reg.events] == list(range(1, 7))

@@ -155,17 +155,51 @@ that line (`registry-line-edited`), lines deleted or moved where the chain break
 
 | event | fields |
 | --- | --- |
-| `issued` | `seq`, `card` (8 digits), `company` (id), `holder` (codice fiscale), `date`, `expires`, \
-`replaces` (a card number or `null`), `prev` |
+| `issued` | `seq`, `card` (8 digits), `company` (id), `holder` (the holder's pseudonym; a codice fiscale in \
+registries from before pseudonyms), `date`, `expires`, `replaces` (a card number or `null`), `prev` |
 | `revoked` | `seq`, `card`, `reason` (`lost`, `left` or `withdrawn`), `date`, `prev` |
 | `replaced` | `seq`, `card`, `by` (the new card number), `date`, `prev` |
 | `printed` | `seq`, `cards` (the card numbers printed in one run), `date`, `prev` |
+| `pseudonymised` | `seq`, `holders` (how many were rewritten), `was` (the hash of the old chain's last line), `date`, \
+`prev` |
 
 `members/cards.head`, rewritten after each write, records the registry's line count and the hash of
 its last line (`{"lines": N, "last": H}`), so that lines cut from the end are reported too. The
 limit: lines cut from the end *and* `cards.head` deleted (or rewritten to match) leave a registry
 that is sound as far as it goes, and nothing in the network records what is gone; only version
 control does, which is why both files are committed after every card command.
+
+### Holders: pseudonyms, `members/holders.jsonl`, and the right to erasure
+
+An `issued` line names its holder by a pseudonym, `p1-` and 32 hex digits: the HMAC-SHA256 of
+`<company>\n<codice fiscale>` under a random 16-byte key of that holder's own. Only
+`members/holders.jsonl` ties pseudonyms to people, one JSON object a line, sorted by company and
+codice fiscale: `{"holder", "company", "codice_fiscale", "key"}`. Every load checks that each
+line's key gives its pseudonym (`holder-record-invalid` otherwise: a line edited to hand a card
+to someone else cannot be made to fit). Commit it with the registry.
+
+`welfarectl members forget CODICE_FISCALE` deletes the person's line (their key with it), revokes
+their active cards as `withdrawn` and removes their rows from the workbooks; no line of the
+registry changes, so the chain still catches an edit of any line, and their card numbers stay
+known, never reused. Their pseudonym is then a random number nothing ties back to them: there is
+no network secret that could (a single keyed pseudonym for the whole network would need a secret
+kept out of git on every coordinator's machine and CI, and anyone holding it could test a
+codice fiscale against the registry for ever).
+
+Registries written before pseudonyms hold codici fiscali in `issued` lines. `welfarectl members
+pseudonymise` (and the first `forget`) rewrites them once: each holder gets a pseudonym, every
+line is chained again, and a `pseudonymised` event records how many holders were rewritten and
+`was`, the hash of the old chain's last line, so that the old file (in version control) can still be
+checked and tied to the new one. Any registry problem refuses the rewrite.
+
+What stays in git history: earlier versions of the workbooks, of `members/holders.jsonl` and of a
+registry from before pseudonyms still hold the person. A network that must purge them rewrites
+its history, for instance with git-filter-repo: `git filter-repo --invert-paths --path-glob
+'members/*.xlsx' --path members/holders.jsonl` drops every past version of those files (commit
+the current ones again afterwards), and `git filter-repo --replace-text expressions.txt` (a line
+`CODICE_FISCALE==>***` per person) blanks the codice fiscale in past registry versions. Then
+force-push, and have every clone and backup replaced: history rewriting reaches only the copies
+it is run on.
 
 Card numbers are a 7-digit serial (from 1000000, never reused) and a Damm check digit, printed
 `1000 0004`. A card is active from its issue until it is revoked or replaced, and through its

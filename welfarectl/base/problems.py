@@ -473,6 +473,20 @@ _define("date-column-not-read", "warning", "Column of dates not read",
                        "chi è uscito riceverebbe comunque la tessera: rinomina l'intestazione con una delle colonne di date "
                        "indicate nel messaggio (docs/formats.md elenca tutte le grafie). Le date di nascita non vengono "
                        "segnalate qui: toglile dall'esportazione.")
+# --- intake and erasure: who holds the cards (members/holders.jsonl) ---------------------------
+_define("holder-record-invalid", "error", "Invalid line in the card holders file",
+        "members/holders.jsonl ties the pseudonyms that name card holders in the registry to people: "
+        "each line is a holder's pseudonym, company, codice fiscale and key, and the key must give the "
+        "pseudonym. A line that does not was edited by hand (handing a card to someone else is caught "
+        "this way) or damaged; the file is written by welfarectl only. Restore it from version control.",
+        "line {line} is not a valid holder record: {reason}",
+        "la riga {line} non è un record di titolare valido: {reason_it}",
+        title_it="Riga non valida nel file dei titolari delle tessere",
+        description_it="members/holders.jsonl collega alle persone gli pseudonimi con cui il registro indica i titolari "
+                       "delle tessere: ogni riga riporta lo pseudonimo, l'impresa, il codice fiscale e la chiave di un "
+                       "titolare, e la chiave deve dare lo pseudonimo. Una riga che non lo fa è stata modificata a mano "
+                       "(così si scopre chi prova ad assegnare una tessera a un altro) o è danneggiata; il file lo scrive "
+                       "solo welfarectl. Ripristinalo dal controllo di versione.")
 # --- cross-record checks -----------------------------------------------------------------------
 _define("duplicate-id", "error", "Duplicate id",
         "Ids identify records across files and must be unique within their kind.",

@@ -6,6 +6,10 @@ One JSON object a line, keys in this order, UTF-8, `\\n` after every line:
     {"seq":N,"event":"revoked","card":C,"reason":"lost|left|withdrawn","date":D,"prev":H}
     {"seq":N,"event":"replaced","card":OLD,"by":NEW,"date":D,"prev":H}  (then NEW's issued event)
     {"seq":N,"event":"printed","cards":[C,...],"date":D,"prev":H}
+    {"seq":N,"event":"pseudonymised","holders":K,"was":H,"date":D,"prev":H}
+The holder is a pseudonym (`holders.py`; a codice fiscale in lines written before pseudonyms,
+until `pseudonymised` records that the lines above it were rewritten with pseudonyms for K
+holders, `was` being the hash of the last line of the chain as it was before).
 Rules:
 - `seq` starts at 1 and grows by one a line; `prev` is the hex SHA-256 of the previous line's bytes
   (null on the first line), so an edited, deleted or moved line breaks the chain at the line after.
@@ -27,6 +31,7 @@ from welfarectl.base.errors import Refusal
 from welfarectl.base.italian import format_day
 from welfarectl.base.problems import Location, Problem, problem
 
+from .holders import Holders, is_pseudonym
 from .number import FIRST_SERIAL, format_card_number, is_card_number
 
 REGISTRY_FILE = "members/cards.jsonl"
@@ -68,7 +73,7 @@ class Card:
 
     number: str
     company: str
-    holder: str  # codice fiscale
+    holder: str  # codice fiscale (the pseudonym written, once the person is forgotten)
     issued: date
     expires: date
     line: int
@@ -77,6 +82,7 @@ class Card:
     reason: str | None = None
     replaced_by: str | None = None
     printed: bool = False
+    pseudonym: str | None = None  # how the registry's line names the holder; None: by codice fiscale
 
     def status(self, day: date) -> str:
         """'replaced', 'revoked', 'expired' (expires before `day`) or 'active'."""
@@ -113,6 +119,8 @@ class Registry:
     # the problems found reading it.
     stamp: tuple[int, int, int] | None = None
     problems: list[Problem] = field(default_factory=list)
+    holders: Holders = field(default_factory=lambda: Holders({}))  # members/holders.jsonl
+    holders_stamp: tuple[int, int, int] | None = None  # that file's identity when read
 
     def revoked(self) -> dict[str, date]:
         """Every card that stopped being valid (revoked or replaced), with the day it did."""
@@ -156,13 +164,13 @@ class Registry:
         return {(card.company, card.holder) for card in self.cards.values() if card.reason == "withdrawn"}
 
 
-def parse_registry(data: bytes) -> tuple[Registry, list[Problem]]:
+def parse_registry(data: bytes, holders: Holders | None = None) -> tuple[Registry, list[Problem]]:
     """Read every line. A broken line is reported once: the lines after it are checked against the
     bytes recorded, so an edit breaks the chain at one line only, and is reported at the edited line. A last line without its newline
     is `registry-truncated`. Lines may end in CRLF, as Git for Windows may check the file out:
     line endings are not content, so they are read as LF (and written as LF)."""
     data = data.replace(b"\r\n", b"\n")
-    registry = Registry(data=data)
+    registry = Registry(data=data, holders=holders if holders is not None else Holders({}))
     problems: list[Problem] = []
     lines = data.split(b"\n")
     tail = lines.pop()  # b"" when the file ends with a newline, as it must
@@ -316,6 +324,11 @@ def _cards(value: object) -> None:
         _card(item)
 
 
+def _count(value: object) -> None:
+    if type(value) is not int or value < 0:
+        raise BrokenRule("a whole number from 0", "un numero intero da 0")
+
+
 def _hash(value: object) -> None:
     if value is not None and not (isinstance(value, str) and _SHA256.fullmatch(value)):
         raise BrokenRule("null or a SHA-256 in lowercase hex", "null o uno SHA-256 esadecimale minuscolo")
@@ -331,6 +344,7 @@ _SHAPES = {
     "revoked": {"seq": _seq, "event": _event, "card": _card, "reason": _reason, "date": _day, "prev": _hash},
     "replaced": {"seq": _seq, "event": _event, "card": _card, "by": _card, "date": _day, "prev": _hash},
     "printed": {"seq": _seq, "event": _event, "cards": _cards, "date": _day, "prev": _hash},
+    "pseudonymised": {"seq": _seq, "event": _event, "holders": _count, "was": _hash, "date": _day, "prev": _hash},
 }
 _KEYS = {kind: tuple(shape) for kind, shape in _SHAPES.items()}
 _CHECKS = {kind: tuple(shape.items()) for kind, shape in _SHAPES.items()}
@@ -367,7 +381,9 @@ def _issued(registry: Registry, fields: dict, line: int) -> None:
     if replaces is not None and getattr(registry.cards.get(replaces), "replaced_by", None) != number:
         raise BrokenRule(f"it replaces card {replaces}, which was not replaced by {number}",
                    f"sostituisce la tessera {replaces}, che non è stata sostituita dalla {number}")
-    registry.cards[number] = Card(number, fields["company"], fields["holder"], issued, expires, line, replaces)
+    written = fields["holder"]
+    registry.cards[number] = Card(number, fields["company"], registry.holders.person(written), issued, expires, line,
+                                  replaces, pseudonym=written if is_pseudonym(written) else None)
     registry.last_serial = max(registry.last_serial, int(number[:7]))
 
 
@@ -390,7 +406,12 @@ def _printed(registry: Registry, fields: dict, line: int) -> None:
         card.printed = True
 
 
-_APPLY = {"issued": _issued, "revoked": _revoked, "replaced": _replaced, "printed": _printed}
+def _pseudonymised(registry: Registry, fields: dict, line: int) -> None:
+    """The lines above were rewritten: only the holders they name changed, now pseudonyms."""
+
+
+_APPLY = {"issued": _issued, "revoked": _revoked, "replaced": _replaced, "printed": _printed,
+          "pseudonymised": _pseudonymised}
 
 
 def _unissued_replacements(registry: Registry) -> list[Problem]:

@@ -2,7 +2,8 @@
 and written: cards issued, revoked, replaced and printed.
 
 Writers take an exclusive lock on `members/.cards.lock` (filelock: the same on Linux, macOS and
-Windows), make sure the registry is still the one the command read (or read it again), refuse a
+Windows), make sure the registry (and `members/holders.jsonl`, which ties holders' pseudonyms to
+people: `holders.py`) is still the one the command read (or read it again), refuse a
 registry with problems (`RegistryDamaged`) and rewrite the whole file atomically
 (`output.write_bytes_atomic`: readers see the old file or the new one, never a torn one). Every
 operation is dated with the day the command works on, which the caller passes in.
@@ -23,6 +24,7 @@ from pathlib import Path
 from welfarectl.base import output
 from welfarectl.base.problems import Location, Problem, os_reason, problem
 
+from .holders import HOLDERS_FILE, is_pseudonym, read_holders
 from .ledger import REASONS, REGISTRY_FILE, Card, Registry, RegistryError, feed_line, parse_registry
 from .number import explain_card_number, format_card_number, new_card_number, normalise_card_number
 
@@ -67,21 +69,25 @@ class HolderNotCurrent(RegistryError):
 def read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
     """The registry of the network in `network_dir` and its problems; no file is an empty registry.
     The lines are checked against `members/cards.head` too, which catches what the hash chain
-    cannot: lines deleted or edited at the end."""
+    cannot: lines deleted or edited at the end. Holders' pseudonyms are resolved through
+    `members/holders.jsonl`, whose problems are the registry's too."""
+    holders_stamp = _file_stamp(network_dir / HOLDERS_FILE)
+    holders, holder_problems = read_holders(network_dir)
     try:
         with open(network_dir / REGISTRY_FILE, "rb") as handle:
             stamp = _stamp(os.fstat(handle.fileno()))
             data = handle.read()
     except FileNotFoundError:
-        registry = Registry()
-        registry.problems = _check_head(network_dir, b"", 0)
+        registry = Registry(holders=holders, holders_stamp=holders_stamp)
+        registry.problems = holder_problems + _check_head(network_dir, b"", 0)
         return registry, registry.problems
     except OSError as exc:
-        registry = Registry()
+        registry = Registry(holders=holders, holders_stamp=holders_stamp)
         registry.problems = [problem("file-unreadable", Location(REGISTRY_FILE), **os_reason(exc))]
         return registry, registry.problems
-    registry, problems = parse_registry(data)
-    registry.stamp = stamp
+    registry, problems = parse_registry(data, holders)
+    problems = holder_problems + problems
+    registry.stamp, registry.holders_stamp = stamp, holders_stamp
     if not any(p.code == "registry-truncated" for p in problems):  # that already says the end is missing
         problems += _check_head(network_dir, registry.data, registry.lines)
     registry.problems = problems
@@ -90,6 +96,13 @@ def read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
 
 def _stamp(status: os.stat_result) -> tuple[int, int, int]:
     return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        return _stamp(os.stat(path))
+    except OSError:
+        return None
 
 
 def _check_head(network_dir: Path, data: bytes, found: int) -> list[Problem]:
@@ -132,6 +145,15 @@ class _Transaction:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.lines: list[bytes] = []
+        self.holders_changed = False
+
+    def pseudonym(self, company: str, codice_fiscale: str) -> str:
+        """How a new line names the holder: their pseudonym, made (with its key) the first time."""
+        holders = self.registry.holders
+        known = len(holders.by_pseudonym)
+        found = holders.pseudonym_of(company, codice_fiscale)
+        self.holders_changed |= len(holders.by_pseudonym) != known
+        return found
 
     def append(self, **fields: object) -> None:
         reg = self.registry
@@ -154,16 +176,24 @@ def _transaction(network_dir: Path, read: Registry | None = None, *, dry_run: bo
     once; otherwise the file is read again under the lock."""
     if dry_run:
         sound = _sound(_current(network_dir, read))
-        yield _Transaction(parse_registry(sound.data)[0])  # a copy: a dry run changes nothing it was given
+        yield _Transaction(parse_registry(sound.data, sound.holders.copy())[0])  # a copy: a dry run changes nothing
         return
     with _locked(network_dir):
         current = _current(network_dir, read)
         tx = _Transaction(_sound(current))
         current.stamp = _SPENT  # its lines are being added to: never taken as the file again
         yield tx
-        if tx.lines:  # the registry, then its head: a stop between the two leaves a head that lags
-            output.write_bytes_atomic(network_dir / REGISTRY_FILE, tx.registry.data + b"".join(tx.lines))
-            output.write_bytes_atomic(network_dir / HEAD_FILE, _head_record(tx.registry))
+        _write(network_dir, tx, tx.registry.data)
+
+
+def _write(network_dir: Path, tx: _Transaction, data: bytes) -> None:
+    """The holders (when changed), the registry `data` and the transaction's new lines, then the
+    head: a stop between two leaves holders no line names yet, or a head that lags, both harmless."""
+    if tx.holders_changed:
+        output.write_bytes_atomic(network_dir / HOLDERS_FILE, tx.registry.holders.render())
+    if tx.lines or data != tx.registry.data:
+        output.write_bytes_atomic(network_dir / REGISTRY_FILE, data + b"".join(tx.lines))
+        output.write_bytes_atomic(network_dir / HEAD_FILE, _head_record(tx.registry))
 
 
 _SPENT = (-1, -1, -1)  # the stamp of a registry used by a transaction: it matches no file
@@ -177,6 +207,8 @@ def _current(network_dir: Path, read: Registry | None) -> Registry:
 def _unchanged(network_dir: Path, registry: Registry) -> bool:
     """Whether the file is still the one `registry` was read from. The registry only grows and is
     replaced whole by every write, so its inode, size and modification time all tell."""
+    if registry.holders_stamp != _file_stamp(network_dir / HOLDERS_FILE):
+        return False
     try:
         return registry.stamp == _stamp(os.stat(network_dir / REGISTRY_FILE))
     except FileNotFoundError:
@@ -193,7 +225,7 @@ def _locked(network_dir: Path) -> Iterator[None]:
     lock.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(lock):
         # the names output.write_bytes_atomic gives its temporary files
-        for pattern in (".cards.jsonl.*.tmp", ".cards.head.*.tmp"):
+        for pattern in (".cards.jsonl.*.tmp", ".cards.head.*.tmp", ".holders.jsonl.*.tmp"):
             for leftover in lock.parent.glob(pattern):
                 leftover.unlink(missing_ok=True)
         yield
@@ -244,7 +276,8 @@ def run_issue(network, company: str | None = None, dry_run: bool = False) -> Iss
                 continue
             covered.add(person.holder)
             number = tx.next_number()
-            tx.append(event="issued", card=number, company=person.company, holder=person.codice_fiscale,
+            tx.append(event="issued", card=number, company=person.company,
+                      holder=tx.pseudonym(person.company, person.codice_fiscale),
                       date=day.isoformat(), expires=expires.isoformat(), replaces=None)
             issued.append(tx.registry.cards[number])
     return IssueRun(issued, leaving)
@@ -279,7 +312,8 @@ def replace_card(network, number: str) -> tuple[Card, Card]:
                                    f"di {old.company}: revoca la tessera (`--reason left`)")
         new = tx.next_number()
         tx.append(event="replaced", card=number, by=new, date=day.isoformat())
-        tx.append(event="issued", card=new, company=old.company, holder=old.holder, date=day.isoformat(),
+        tx.append(event="issued", card=new, company=old.company, holder=tx.pseudonym(old.company, old.holder),
+                  date=day.isoformat(),
                   expires=add_months(day, _validity_months(network)).isoformat(), replaces=number)
     return old, tx.registry.cards[new]
 
@@ -313,3 +347,77 @@ def add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --- pseudonyms and erasure -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What forgetting a person did to the registry: holder records deleted, the person's active
+    cards revoked (as withdrawn), and how many holders a first migration to pseudonyms rewrote."""
+
+    holders: int
+    revoked: list[Card]
+    pseudonymised: int
+
+
+def pseudonymise_registry(network_dir: Path, day: date) -> int:
+    """Rewrite a registry written before pseudonyms: every `issued` line naming its holder by
+    codice fiscale names them by pseudonym instead, every line after it is chained again, and a
+    `pseudonymised` event records on `day` how many holders were rewritten and the hash of the old
+    chain's last line (so the old file, in version control, can be checked against it). Returns
+    that number; 0, and nothing written, when no line names a holder by codice fiscale."""
+    with _locked(network_dir):
+        tx, data, count = _pseudonymised(_sound(read_registry(network_dir)[0]), day)
+        _write(network_dir, tx, data)
+    return count
+
+
+def forget_holder(network_dir: Path, codice_fiscale: str, day: date, company: str | None = None) -> Forgotten:
+    """Forget a person in the registry (of `company` only, if given): the registry is first
+    pseudonymised if it still names holders by codice fiscale, their active cards are revoked on
+    `day` as withdrawn, and their holder records (with the keys that tie their pseudonym to them)
+    are deleted. Their card numbers stay: never reused, still known as revoked."""
+    with _locked(network_dir):
+        tx, data, count = _pseudonymised(_sound(read_registry(network_dir)[0]), day)
+        registry = tx.registry
+        revoked = []
+        for card in sorted(registry.active(day), key=lambda card: card.number):
+            if card.holder == codice_fiscale and (company is None or card.company == company):
+                tx.append(event="revoked", card=card.number, reason="withdrawn", date=day.isoformat())
+                revoked.append(card)
+        companies = {c for c, cf in registry.holders.by_person if cf == codice_fiscale and company in (None, c)}
+        for each in companies:
+            registry.holders.forget(each, codice_fiscale)
+        tx.holders_changed |= bool(companies)
+        _write(network_dir, tx, data)
+    return Forgotten(len(companies), revoked, count)
+
+
+def _pseudonymised(registry: Registry, day: date) -> tuple[_Transaction, bytes, int]:
+    """A transaction on `registry` rewritten with pseudonyms (see `pseudonymise_registry`), the
+    rewritten lines, and the number of holders rewritten; `registry` as it is when none was."""
+    plain = [e for e in registry.events if e.kind == "issued" and not is_pseudonym(e.fields["holder"])]
+    if not plain:
+        return _Transaction(registry), registry.data, 0
+    holders = registry.holders.copy()
+    people = set()
+    lines, previous = [], None
+    for event in registry.events:
+        fields = dict(event.fields)
+        if event.kind == "issued" and not is_pseudonym(fields["holder"]):
+            people.add((fields["company"], fields["holder"]))
+            fields["holder"] = holders.pseudonym_of(fields["company"], fields["holder"])
+        fields["prev"] = previous
+        line = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        previous = hashlib.sha256(line).hexdigest()
+        lines.append(line + b"\n")
+    data = b"".join(lines)
+    rewritten, problems = parse_registry(data, holders)
+    if problems:  # a bug, never bad data: the registry was sound
+        raise RuntimeError(f"refusing to write a rewritten registry with problems: {problems[0].message()}")
+    tx = _Transaction(rewritten)
+    tx.holders_changed = True
+    tx.append(event="pseudonymised", holders=len(people), was=registry.last_hash, date=day.isoformat())
+    return tx, data, len(people)

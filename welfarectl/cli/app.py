@@ -17,6 +17,7 @@ from . import console
 from .booklet import booklet
 from .cards import cards_app, keys_app
 from .language import current, say
+from .members import members_app
 from .options import Format, FormatOption, LangOption
 from .report import report
 from .runner import ReportingGroup, Run, load, run_of
@@ -33,6 +34,7 @@ app = typer.Typer(
 )
 app.add_typer(keys_app, name="keys")
 app.add_typer(cards_app, name="cards")
+app.add_typer(members_app, name="members")
 app.command()(booklet)
 app.command()(report)
 

@@ -23,6 +23,16 @@ SUMMARIES_IT: dict[str, str] = {
     "problems": "Elenca i codici dei problemi che validate può segnalare, o spiegane uno.",
     "schema": "Stampa lo schema JSON di un file del catalogo, per gli editor con un language server YAML.",
     "init": "Crea una nuova rete, minima e valida, nella cartella DIRECTORY.",
+    "members": "Gli elenchi dei dipendenti dalle risorse umane: un modello da compilare, importazioni con un riscontro "
+               "degli errori, e l'oblio di una persona (diritto alla cancellazione).",
+    "members template": "Scrivi la cartella di lavoro che le risorse umane compilano: intestazioni in italiano, un foglio "
+                        "Istruzioni, convalida dei dati, una riga di intestazione protetta.",
+    "members import": "Importa l'elenco dei dipendenti di un'impresa in members/ID.xlsx: controlla ogni riga, mostra le "
+                      "differenze, tieni solo le colonne della rete.",
+    "members forget": "Dimentica una persona (diritto alla cancellazione): le sue righe lasciano gli elenchi, il registro "
+                      "delle tessere tiene i numeri delle sue tessere ma non chi era.",
+    "members pseudonymise": "Riscrivi un registro delle tessere di prima degli pseudonimi perché nessuna riga contenga un "
+                            "codice fiscale (una volta sola, annotandolo nel registro).",
     "keys": "Crea e sostituisci la chiave che firma i codici QR delle tessere.",
     "keys init": "Crea la chiave di firma Ed25519 della rete; pubblica la sua chiave pubblica in catalogue/keys/.",
     "keys rotate": "Sostituisci la chiave di firma con una nuova; le tessere firmate con le chiavi precedenti si "

@@ -17,7 +17,7 @@ from stdnum.it import codicefiscale
 
 from welfarectl.base.italian import format_day
 from welfarectl.base.problems import Location, Problem, problem
-from welfarectl.sources.tables import Column, Row, Table, read_records, report_missing
+from welfarectl.sources.tables import Column, Row, Table, read_tables, report_missing
 
 # Words that may stand beside a rule's words in a header (see `Column`): they say whose, or what
 # kind of date, never a different thing. A header with any other word ("Data fine periodo di
@@ -158,12 +158,30 @@ def read_employees(path: Path, rel: str, company: str) -> tuple[list[Employee], 
 
 def read_staff(path: Path, rel: str, company: str) -> tuple[list[Employee], list[RowWithErrors], list[Problem]]:
     """`read_employees`, and the rows with errors that gave no Employee."""
-    first_seen: dict[str, tuple[Table, int]] = {}
-    records, problems = read_records(path, rel, EMPLOYEE_COLUMNS, lambda table, row, problems: _read_employee(
-        table, row, company, first_seen, problems))
-    employees = [record for record in records if isinstance(record, Employee)]
-    rejected = [record for record in records if isinstance(record, RowWithErrors)]
+    _, employees, rejected, problems = read_staff_tables(path, rel, company)
     return employees, rejected, problems
+
+
+def read_staff_tables(path: Path, rel: str, company: str, *, overrides: dict[str, Column | None] | None = None,
+                      sheet: str | None = None) -> tuple[list[Table], list[Employee], list[RowWithErrors], list[Problem]]:
+    """`read_staff` of any file the table reader reads (.xlsx, .csv, .xls, .ods), with the tables
+    read; `overrides` map headers to columns first (see `HeaderMatcher`); with `sheet`, that sheet
+    only (problems of other sheets left out)."""
+    tables, problems = read_tables(path, rel, EMPLOYEE_COLUMNS, overrides)
+    if sheet is not None:
+        tables = [table for table in tables if table.sheet == sheet]
+        problems = [found for found in problems if found.location.sheet in (None, sheet)]
+    first_seen: dict[str, tuple[Table, int]] = {}
+    employees: list[Employee] = []
+    rejected: list[RowWithErrors] = []
+    for table in tables:
+        for row in table.rows:
+            record = _read_employee(table, row, company, first_seen, problems)
+            if isinstance(record, Employee):
+                employees.append(record)
+            else:
+                rejected.append(record)
+    return tables, employees, rejected, problems
 
 
 _LABELS = {col.field: col.label for col in EMPLOYEE_COLUMNS}

@@ -5,7 +5,9 @@ holding only the columns asked for, and reports everything odd as `Problem` valu
 come from python-calamine (fast); structure and safety come from our own look at the zip:
 
 `xlsxfile.py` (opened safely, zip bombs refused, formulas without a value and hidden rows
-and columns found in the sheet XML).
+and columns found in the sheet XML). The same rules read a CSV (`csvfile.py`: one table located by
+line and column instead of sheet and cell) and, for `members import`, .xls and .ods files, which
+calamine reads directly.
 
 Hidden *sheets* are read like visible ones, with a `hidden-cells` warning, when they hold a
 table: the message says hidden cells are read, and silently dropping staff is worse than a
@@ -26,10 +28,11 @@ from typing import Literal, TypeVar
 import python_calamine
 from defusedxml import ElementTree as SafeET
 
-from welfarectl.base.cells import column_letter
+from welfarectl.base.cells import column_index, column_letter
 from welfarectl.base.italian import format_day
 from welfarectl.base.problems import Location, Problem, problem
 
+from .csvfile import read_csv_rows
 from .xlsxfile import formulas_without_value, hidden_rows_and_columns, open_workbook
 
 R = TypeVar("R")
@@ -68,17 +71,30 @@ class Row:
 
 @dataclass
 class Table:
+    """One sheet's table (`sheet` None for a CSV file, whose places are lines and columns): the
+    column letter of each field read, the header row's texts, and those of the columns not read."""
+
     file: str
-    sheet: str
+    sheet: str | None
     header_row: int
     columns: dict[str, str]
     rows: list[Row] = field(default_factory=list, repr=False)
+    header: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
 
     def location(self, row: Row | int, field: str | None = None) -> Location:
-        """sheet!cell of `field` in `row`, or sheet!A<row> when no field (or an absent one) is given."""
+        """sheet!cell of `field` in `row`, or sheet!A<row> when no field (or an absent one) is given;
+        line:column in a CSV file."""
         number = row if isinstance(row, int) else row.number
         letter = self.columns.get(field, "A") if field else "A"
-        return Location(self.file, sheet=self.sheet, cell=f"{letter}{number}")
+        return cell_location(self.file, self.sheet, letter, number)
+
+
+def cell_location(file: str, sheet: str | None, letter: str, row: int) -> Location:
+    """A cell of a sheet, or (no sheet: a CSV file) its line and column."""
+    if sheet is None:
+        return Location(file, line=row, column=column_index(letter) + 1)
+    return Location(file, sheet=sheet, cell=f"{letter}{row}")
 
 
 @lru_cache(maxsize=4096)  # the same few header texts recur in every workbook
@@ -120,15 +136,20 @@ def header_fits(words: Sequence[str], rule: str, fillers: Sequence[str]) -> bool
 class HeaderMatcher:
     """Which column a header cell names: an exact spelling first, else the one column whose word
     rules it fits (a header that fits two columns' rules names neither: better unread and warned
-    about than read into the wrong field)."""
+    about than read into the wrong field). `overrides`, by normalised header, come before all
+    that: a column, or None for a header never to read (`members import --map`)."""
 
-    def __init__(self, columns: Sequence[Column]) -> None:
+    def __init__(self, columns: Sequence[Column], overrides: dict[str, Column | None] | None = None) -> None:
         self.exact = {normalise_header(alias): col for col in columns for alias in (col.label, *col.aliases)}
         self.ruled = [col for col in columns if col.words]
         self.seen: dict[str, Column | None] = {}
+        self.overrides = overrides or {}
 
     def __call__(self, text: str) -> Column | None:
         if text in self.seen:
+            return self.seen[text]
+        if self.overrides and normalise_header(text) in self.overrides:
+            self.seen[text] = self.overrides[normalise_header(text)]
             return self.seen[text]
         found = self.exact.get(normalise_header(text))
         if found is None and self.ruled:
@@ -140,10 +161,11 @@ class HeaderMatcher:
 
 
 def read_records(path: Path, rel: str, columns: Sequence[Column],
-                 read_row: Callable[[Table, Row, list[Problem]], R | None]) -> tuple[list[R], list[Problem]]:
+                 read_row: Callable[[Table, Row, list[Problem]], R | None],
+                 overrides: dict[str, Column | None] | None = None) -> tuple[list[R], list[Problem]]:
     """Every record of the workbook: `read_row` turns each data row into a record, or into
     problems (appended to the list it is given) and None."""
-    tables, problems = read_tables(path, rel, columns)
+    tables, problems = read_tables(path, rel, columns, overrides)
     records = []
     for table in tables:
         for row in table.rows:
@@ -161,8 +183,10 @@ def report_missing(table: Table, row: Row, columns: Sequence[Column], problems: 
             problems.append(problem("missing-value", table.location(row, col.field), column=col.label))
 
 
-def read_tables(path: Path, rel: str, columns: Sequence[Column]) -> tuple[list[Table], list[Problem]]:
-    """Read every sheet of `path` whose header row has all required `columns`.
+def read_tables(path: Path, rel: str, columns: Sequence[Column],
+                overrides: dict[str, Column | None] | None = None) -> tuple[list[Table], list[Problem]]:
+    """Read every sheet of `path` (an .xlsx workbook; by its suffix, a CSV file, an .xls or an .ods)
+    whose header row has all required `columns`.
 
     Rules: the header row is searched in each sheet's first 30 rows; sheets without one are
     skipped silently; a sheet whose best header row has at least two required columns (or the
@@ -170,12 +194,62 @@ def read_tables(path: Path, rel: str, columns: Sequence[Column]) -> tuple[list[T
     one `header-not-found`. Other headers are never loaded (`ignored-column` warning). A broken,
     encrypted or oversized file gives one problem and no tables.
     """
-    book, sheet_xml, problems = open_workbook(path, rel)
-    if book is None:
-        return [], problems
+    problems: list[Problem] = []
     tables: list[Table] = []
     partial = False
-    matcher = HeaderMatcher(columns)
+    matcher = HeaderMatcher(columns, overrides)
+    for name, rows, merged, xml, visible in _sheets(path, rel, problems):
+        header = _find_header(rows, matcher, columns)
+        if header is None:
+            continue
+        index, found = header
+        missing = [col for col in columns if col.required and col.field not in {c.field for _, c in found}]
+        if missing:
+            partial = True
+            problems += [problem("missing-column", cell_location(rel, name, "A", index + 1),
+                                 column=col.label) for col in missing]
+            continue
+        table, found_problems = _read_table(rel, name, rows, index, found, merged, xml, columns)
+        problems += found_problems
+        if not visible:
+            problems.append(problem("hidden-cells", Location(rel, sheet=name), what="sheet",
+                                    what_it="Schede", which=f"'{name}'"))
+        tables.append(table)
+    if not tables and not partial and not any(p.code in _UNREAD for p in problems):
+        labels = [col.label for col in columns if col.required]
+        listed = ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
+        listed_it = ", ".join(labels[:-1]) + (" e " if len(labels) > 1 else "") + labels[-1]
+        problems.append(problem("header-not-found", Location(rel), required=f"the columns {listed}",
+                                required_it=f"le colonne {listed_it}"))
+    return tables, problems
+
+
+_UNREAD = frozenset({"unreadable-workbook", "workbook-too-large", "file-unreadable"})  # no header to look for
+
+
+def _sheets(path: Path, rel: str, problems: list[Problem]):
+    """(name, rows, merged ranges, sheet XML or None, visible) of each worksheet of `path`; a CSV
+    file is one sheet without a name. Problems opening the file or a sheet go to `problems`."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows, _, found = read_csv_rows(path, rel)
+        problems += found
+        if rows is not None:
+            yield None, rows, [], None, True
+        return
+    sheet_xml: dict[str, bytes] = {}
+    if suffix in (".xls", ".ods"):  # calamine reads them; no zip of ours to check first
+        try:
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+        except (python_calamine.CalamineError, ValueError, OSError) as error:
+            problems.append(problem("unreadable-workbook", Location(rel), reason=f"damaged file ({error})",
+                                    reason_it=f"file danneggiato («{error}»)"))
+            return
+    else:
+        book, sheet_xml, found = open_workbook(path, rel)
+        problems += found
+        if book is None:
+            return
     for meta in book.sheets_metadata:
         if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
             continue
@@ -190,30 +264,7 @@ def read_tables(path: Path, rel: str, columns: Sequence[Column]) -> tuple[list[T
                                     reason_it=f"il foglio '{meta.name}' è danneggiato ({type(error).__name__}): "
                                               "aprilo in un foglio di calcolo e salvalo di nuovo"))
             continue
-        header = _find_header(rows, matcher, columns)
-        if header is None:
-            continue
-        index, found = header
-        missing = [col for col in columns if col.required and col.field not in {c.field for _, c in found}]
-        if missing:
-            partial = True
-            problems += [problem("missing-column", Location(rel, sheet=meta.name, cell=f"A{index + 1}"),
-                                 column=col.label) for col in missing]
-            continue
-        table, found_problems = _read_table(rel, meta.name, rows, index, found, merged,
-                                            sheet_xml.get(meta.name), columns)
-        problems += found_problems
-        if meta.visible != python_calamine.SheetVisibleEnum.Visible:
-            problems.append(problem("hidden-cells", Location(rel, sheet=meta.name), what="sheet",
-                                    what_it="Schede", which=f"'{meta.name}'"))
-        tables.append(table)
-    if not tables and not partial and not any(p.code == "unreadable-workbook" for p in problems):
-        labels = [col.label for col in columns if col.required]
-        listed = ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
-        listed_it = ", ".join(labels[:-1]) + (" e " if len(labels) > 1 else "") + labels[-1]
-        problems.append(problem("header-not-found", Location(rel), required=f"the columns {listed}",
-                                required_it=f"le colonne {listed_it}"))
-    return tables, problems
+        yield meta.name, rows, merged, sheet_xml.get(meta.name), meta.visible == python_calamine.SheetVisibleEnum.Visible
 
 
 def _find_header(rows: list[list], matcher: HeaderMatcher,
@@ -238,7 +289,7 @@ def _find_header(rows: list[list], matcher: HeaderMatcher,
     return found_best
 
 
-def _read_table(rel: str, sheet: str, rows: list[list], index: int, found: list[tuple[int, Column]],
+def _read_table(rel: str, sheet: str | None, rows: list[list], index: int, found: list[tuple[int, Column]],
                 merged: list, xml: bytes | None, columns: Sequence[Column]) -> tuple[Table, list[Problem]]:
     """Turn the rows below header row `index` into Rows of the found columns. A column not read
     that holds dates gets `date-column-not-read` (it may be a date the reader wants, under a
@@ -246,7 +297,7 @@ def _read_table(rel: str, sheet: str, rows: list[list], index: int, found: list[
     problems: list[Problem] = []
 
     def header_cell(c: int) -> Location:
-        return Location(rel, sheet=sheet, cell=f"{column_letter(c)}{index + 1}")
+        return cell_location(rel, sheet, column_letter(c), index + 1)
 
     kept: dict[str, tuple[int, Column]] = {}
     for c, col in found:
@@ -257,6 +308,7 @@ def _read_table(rel: str, sheet: str, rows: list[list], index: int, found: list[
             kept[col.field] = (c, col)
     used = {c for c, _ in found}
     ignored = [(c, _text_of(v)) for c, v in enumerate(rows[index]) if c not in used and _text_of(v)]
+    not_read = tuple(text for _, text in ignored)
     dates = [col.label for col in columns if col.kind == "date"]
     if dates:
         for c, text in [(c, text) for c, text in ignored if _holds_dates(rows, index, c) and not _names_a_birth(text)]:
@@ -266,7 +318,8 @@ def _read_table(rel: str, sheet: str, rows: list[list], index: int, found: list[
     if ignored:
         problems.append(problem("ignored-column", header_cell(ignored[0][0]),
                                 columns=", ".join(text for _, text in ignored)))
-    table = Table(rel, sheet, index + 1, {f: column_letter(c) for f, (c, _) in kept.items()}, [])
+    table = Table(rel, sheet, index + 1, {f: column_letter(c) for f, (c, _) in kept.items()}, [],
+                  tuple(_text_of(v) for v in rows[index]), not_read)
     kept_indexes = {c for c, _ in kept.values()}
     problems += _spread_merged_cells(table, rows, index, merged, kept_indexes)
     bad: dict[int, list[str]] = {}

@@ -376,25 +376,32 @@ def _points(size: float) -> str:
 
 
 def _printed(run) -> str:
-    if current() == "it":
-        said = (f"{_cards_it(run.cards)} su {count(run.sheets, 'foglio', 'fogli')} -> {run.target} "
-                f"(elenco {run.manifest.name}, scheda di lavorazione {run.ticket.name})")
-        if run.proof:
-            said += ", una prova: non registrata come stampata"
-        if run.skipped:
-            said += (f"; non stampate: {_cards_it(run.skipped)} di persone uscite o assenti dalle cartelle di lavoro "
-                     "(le elenca `welfarectl validate`; revocale)")
-        if run.held_back:
-            said += (f"; in attesa: {_cards_it(run.held_back)} (errori nelle righe dei titolari nelle cartelle di "
-                     "lavoro, elencati sotto)")
-        if run.shrunk:
-            card, text, size = min(run.shrunk, key=lambda item: item[2])
-            shrunk = len(run.shrunk)
-            said += (f"; {count(shrunk, 'testo stampato', 'testi stampati')} sotto min_size, il più "
-                     f"piccolo '{text}' a {_points(size)} pt sulla tessera {card}")
-        if run.held:
-            said += f"; non stampate: {_held(run.held)}"
-        return said
+    """The facts of a print run, worded in the run's language, one clause each."""
+    said = [say(f"{_cards(run.cards, 'card')} on {_cards(run.sheets, 'sheet')} -> {run.target} "
+                f"(manifest {run.manifest.name}, job ticket {run.ticket.name})",
+                f"{_cards_it(run.cards)} su {count(run.sheets, 'foglio', 'fogli')} -> {run.target} "
+                f"(elenco {run.manifest.name}, scheda di lavorazione {run.ticket.name})")]
+    if run.proof:
+        said.append(say(", a proof: not noted as printed", ", una prova: non registrata come stampata"))
+    if run.skipped:
+        said.append(say(f"; not printed: {_cards(run.skipped, 'card')} of people who left or are in no workbook "
+                        "(`welfarectl validate` lists them; revoke them)",
+                        f"; non stampate: {_cards_it(run.skipped)} di persone uscite o assenti dalle cartelle di "
+                        "lavoro (le elenca `welfarectl validate`; revocale)"))
+    if run.held_back:
+        said.append(say(f"; held back: {_cards(run.held_back, 'card')} (errors in their holders' workbook rows, "
+                        "listed below)",
+                        f"; in attesa: {_cards_it(run.held_back)} (errori nelle righe dei titolari nelle cartelle "
+                        "di lavoro, elencati sotto)"))
+    if run.shrunk:
+        card, text, size = min(run.shrunk, key=lambda item: item[2])
+        said.append(say(f"; {len(run.shrunk)} text{'s' if len(run.shrunk) != 1 else ''} printed below min_size, "
+                        f"the smallest '{text}' at {size:g} pt on card {card}",
+                        f"; {count(len(run.shrunk), 'testo stampato', 'testi stampati')} sotto min_size, il più "
+                        f"piccolo '{text}' a {_points(size)} pt sulla tessera {card}"))
+    if run.held:
+        said.append(say("; not printed: ", "; non stampate: ") + _held(run.held))
+    return "".join(said)
     said = (f"{_cards(run.cards, 'card')} on {_cards(run.sheets, 'sheet')} -> {run.target} "
             f"(manifest {run.manifest.name}, job ticket {run.ticket.name})")
     if run.proof:

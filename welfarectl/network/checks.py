@@ -69,18 +69,17 @@ def check_tax_identifiers(net: Network) -> Iterator[Problem]:
     for org in net.organisations:
         if org.partita_iva is None and org.codice_fiscale is None:
             yield problem("missing-identifier", net.where(org, "id"), id=org.id)
-        if org.partita_iva is not None:
+        for field, code, number in _TAX_IDENTIFIERS:
+            value = getattr(org, field)
+            if value is None:
+                continue
             try:
-                iva.validate(org.partita_iva)
+                number.validate(value)
             except StdnumError as exc:
-                yield problem("invalid-partita-iva", net.where(org, "partita_iva"),
-                              value=org.partita_iva, **_stdnum_reasons(exc))
-        if org.codice_fiscale is not None:
-            try:
-                codicefiscale.validate(org.codice_fiscale)
-            except StdnumError as exc:
-                yield problem("invalid-codice-fiscale", net.where(org, "codice_fiscale"),
-                              value=org.codice_fiscale, **_stdnum_reasons(exc))
+                yield problem(code, net.where(org, field), value=value, **_stdnum_reasons(exc))
+
+
+_TAX_IDENTIFIERS = (("partita_iva", "invalid-partita-iva", iva), ("codice_fiscale", "invalid-codice-fiscale", codicefiscale))
 
 
 def check_duplicate_partita_iva(net: Network) -> Iterator[Problem]:

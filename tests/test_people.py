@@ -19,7 +19,7 @@ from xlsxfiles import write_workbook
 from welfarectl.cards.registry import read_registry
 from welfarectl.cli.app import app
 from welfarectl.network.members import EMPLOYEE_COLUMNS
-from welfarectl.sources.tables import HeaderMatcher
+from welfarectl.sources.headers import HeaderMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 ACETAIA, PANARO = "acetaia-il-cortile-antico", "meccanica-panaro"  # two member companies of the sample

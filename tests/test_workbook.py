@@ -22,7 +22,8 @@ from xlsxfiles import (
 )
 
 from welfarectl.network.members import EMPLOYEE_COLUMNS
-from welfarectl.sources.tables import Column, Row, Table, read_tables
+from welfarectl.sources.headers import Column
+from welfarectl.sources.tables import Row, Table, read_tables
 
 CF = "RSSMRA85T10A562S"
 PERSON = ["Rossi", "Mario", CF, date(2020, 1, 2)]

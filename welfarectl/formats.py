@@ -15,7 +15,7 @@ from welfarectl.network.catalogue import Catalogue
 from welfarectl.network.members import EMPLOYEE_COLUMNS
 from welfarectl.network.survey import AGE_BANDS, SURVEY_COLUMNS
 from welfarectl.pdf.scripts import SCRIPTS
-from welfarectl.sources.tables import Column
+from welfarectl.sources.headers import Column
 
 _INTRO = """# File formats
 

@@ -19,7 +19,7 @@ from welfarectl.base.errors import UsageError
 from welfarectl.base.output import check_target, write_bytes_atomic
 from welfarectl.base.problems import Problem, closest, has_errors
 from welfarectl.network.members import EMPLOYEE_COLUMNS, read_staff, read_staff_tables
-from welfarectl.sources.tables import Column, normalise_header
+from welfarectl.sources.headers import Column, normalise_header
 
 from .canonical import Person, render_canonical
 from .companies import member_company_name

@@ -17,7 +17,8 @@ from stdnum.it import codicefiscale
 
 from welfarectl.base.italian import format_day
 from welfarectl.base.problems import Location, Problem, problem
-from welfarectl.sources.tables import Column, Row, Table, read_tables, report_missing
+from welfarectl.sources.headers import Column
+from welfarectl.sources.tables import Row, Table, read_tables, report_missing
 
 # Words that may stand beside a rule's words in a header (see `Column`): they say whose, or what
 # kind of date, never a different thing. A header with any other word ("Data fine periodo di

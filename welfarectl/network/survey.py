@@ -16,7 +16,8 @@ from pathlib import Path
 
 from welfarectl.base.problems import Problem, problem
 from welfarectl.base.reference import ATECO_SECTIONS
-from welfarectl.sources.tables import Column, Row, Table, normalise_header, read_records, report_missing
+from welfarectl.sources.headers import Column, normalise_header
+from welfarectl.sources.tables import Row, Table, read_records, report_missing
 
 SURVEY_FILE = "members/survey.xlsx"
 AGE_BANDS = ("18-29", "30-39", "40-49", "50-59", "60+")

@@ -19,6 +19,7 @@ from .cards import cards_app, keys_app
 from .language import current, say
 from .options import Format, FormatOption, LangOption
 from .runner import ReportingGroup, Run, load, run_of
+from .verifier import verifier
 
 app = typer.Typer(
     name="welfarectl",
@@ -33,6 +34,7 @@ app = typer.Typer(
 app.add_typer(keys_app, name="keys")
 app.add_typer(cards_app, name="cards")
 app.command()(booklet)
+app.command()(verifier)
 
 
 def _print_version(value: bool) -> None:

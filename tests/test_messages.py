@@ -137,7 +137,7 @@ def _patterns(schema: object) -> set[str]:
 
 def test_every_pattern_in_the_models_says_its_form_with_an_example():
     patterns = {p for model in models.FILE_KINDS.values() for p in _patterns(model.model_json_schema())}
-    assert len(patterns) == 6  # id, e-mail, postcode, province, ATECO code, font file
+    assert len(patterns) == 7  # id, e-mail, postcode, province, ATECO code, font file, verify_url
     for regex in patterns:
         form, form_it = pattern_form(regex)
         assert "e.g. '" in form and "per esempio '" in form_it, regex

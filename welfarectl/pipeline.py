@@ -19,12 +19,14 @@ from welfarectl.cards import checks as card_checks
 from welfarectl.cards.fontfiles import load_card_fonts
 from welfarectl.cards.keys import load_public_keys
 from welfarectl.cards.layout import load_layouts
+from welfarectl.cards.payload import qr_version
 from welfarectl.cards.registry import read_registry
 from welfarectl.network import checks as network_checks
 from welfarectl.network.catalogue import load_catalogue
 from welfarectl.network.members import list_workbooks, load_staff
 from welfarectl.network.network import HeldBack, Network, require_network_dir
 from welfarectl.network.survey import load_survey
+from welfarectl.pdf import qrmatrix
 
 TEMPLATES_DIR = "templates"
 
@@ -146,7 +148,8 @@ def _load_card_sources(network: Network) -> list[Problem]:
     network.fonts, found = load_card_fonts(network)
     problems += found
     if (root / TEMPLATES_DIR).is_dir():
-        front, back, found = load_layouts(root, network.fonts)
+        verify_url = network.settings.card.verify_url if network.settings else None
+        front, back, found = load_layouts(root, network.fonts, qrmatrix.modules_of(qr_version(verify_url)))
         network.layouts = (front, back)
         problems += found
     return problems

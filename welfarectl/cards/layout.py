@@ -144,28 +144,31 @@ class Layout:
     elements: tuple[Element, ...]
 
 
-def load_layouts(root: Path, fonts: CardFonts = NO_FALLBACKS) -> tuple[Layout | None, Layout | None, list[Problem]]:
+def load_layouts(root: Path, fonts: CardFonts = NO_FALLBACKS,
+                 qr_modules: int = QR_MODULES) -> tuple[Layout | None, Layout | None, list[Problem]]:
     """Read and check the front and back layouts of the network in `root`, whose texts print in
-    the layouts' fonts and the network's fallback `fonts`."""
+    the layouts' fonts and the network's fallback `fonts`, and whose QR codes have `qr_modules` a side."""
     problems: list[Problem] = []
     layouts = []
     for name in (FRONT_FILE, BACK_FILE):
         doc, found = read_yaml_file(root, name)
-        layout, found = _check_layout(doc, name, found, fonts) if doc is not None else (None, found)
+        layout, found = _check_layout(doc, name, found, fonts, qr_modules) if doc is not None else (None, found)
         layouts.append(layout)
         problems += found
     return layouts[0], layouts[1], problems
 
 
-def load_layout(raw: bytes, file: str, fonts: CardFonts = NO_FALLBACKS) -> tuple[Layout | None, list[Problem]]:
+def load_layout(raw: bytes, file: str, fonts: CardFonts = NO_FALLBACKS,
+                qr_modules: int = QR_MODULES) -> tuple[Layout | None, list[Problem]]:
     """Parse, validate and check one layout file; None when it cannot be used at all."""
     doc, problems = read_yaml(raw, file)
     if doc is None:
         return None, problems
-    return _check_layout(doc, file, problems, fonts)
+    return _check_layout(doc, file, problems, fonts, qr_modules)
 
 
-def _check_layout(doc: Document, file: str, problems: list[Problem], fonts: CardFonts) -> tuple[Layout | None, list[Problem]]:
+def _check_layout(doc: Document, file: str, problems: list[Problem], fonts: CardFonts,
+                  qr_modules: int) -> tuple[Layout | None, list[Problem]]:
     """Validate and check a parsed layout (`problems`: those found parsing it); None when it
     cannot be used at all."""
     problems = list(problems)
@@ -188,6 +191,7 @@ def _check_layout(doc: Document, file: str, problems: list[Problem], fonts: Card
             elements.append(element)
             places.append(doc.locate(("elements", i)))
             problems += [p for check in CHECKS for p in check(element, doc, ("elements", i), fonts)]
+            problems += check_qr_size(element, doc, ("elements", i), qr_modules)
     problems += check_overlaps(elements, places)
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -228,14 +232,15 @@ def check_safe_area(element: Element, doc: Document, path: tuple, fonts: CardFon
                     distance=f"{max(distance, 0):.2f}", minimum=f"{SAFE_MARGIN:g}")]
 
 
-def check_qr_size(element: Element, doc: Document, path: tuple, fonts: CardFonts) -> list[Problem]:
-    """Each QR module is at least MIN_MODULE mm, counting the 4-module quiet zone on every side."""
+def check_qr_size(element: Element, doc: Document, path: tuple, qr_modules: int = QR_MODULES) -> list[Problem]:
+    """Each QR module is at least MIN_MODULE mm, counting the 4-module quiet zone on every side, for
+    codes of `qr_modules` a side (more when they hold a link: card: verify_url in network.yaml)."""
     if not isinstance(element, QrElement):
         return []
-    module = qrmatrix.module_size(element.size, QR_MODULES)
+    module = qrmatrix.module_size(element.size, qr_modules)
     if module >= MIN_MODULE:
         return []
-    needed = MIN_MODULE * (QR_MODULES + 2 * qrmatrix.QUIET_ZONE)
+    needed = MIN_MODULE * (qr_modules + 2 * qrmatrix.QUIET_ZONE)
     return [problem("qr-too-small", doc.locate((*path, "size")), module=f"{module:.2f}",
                     minimum=f"{MIN_MODULE:g}", needed=f"{needed:.1f}")]
 
@@ -274,7 +279,7 @@ def check_static_text_fits(element: Element, doc: Document, path: tuple, fonts: 
                     size=f"{fitted.size:g}", min_size=f"{floor:g}")]
 
 
-CHECKS = (check_placeholders, check_safe_area, check_qr_size, check_printable_text, check_static_text_fits)
+CHECKS = (check_placeholders, check_safe_area, check_printable_text, check_static_text_fits)  # and check_qr_size
 
 
 def check_overlaps(elements: list[Element], places: list[Location]) -> list[Problem]:

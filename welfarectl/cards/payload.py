@@ -18,6 +18,8 @@ import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from urllib.parse import quote, unquote
 
 import base45
 from cryptography.exceptions import InvalidSignature
@@ -88,9 +90,58 @@ class Verdict:
         return EXIT_CODES[self.status]
 
 
-def card_qr_matrix(payload: str) -> bytes:
-    """The QR symbol of a card's payload, at the version and level every card uses."""
-    return qrmatrix.qr_matrix(payload, QR_VERSION, QR_LEVEL)
+# With a network's `verify_url` a card's QR code holds a link to the verifier page, the payload in
+# its fragment: verify_url + "#" + the payload with its spaces and percent signs percent-encoded
+# (%20, %25), the other base45 characters as they are. The encoder puts the URL in byte mode (or
+# alphanumeric, for an upper-case URL) and the payload in alphanumeric mode, so each escaped
+# character costs 11 bits more. The version of a network's codes holds up to URL_ESCAPES of them;
+# a payload with more (about one in 20 million: a base45 character is a space or a % with odds of
+# 2 in 45, and only two characters in three can be; 3.5 on average) is printed without the link, in
+# that version, and still verifies when scanned from the page.
+URL_SAFE = "$*+-./:"  # the base45 characters a URL fragment keeps as they are
+URL_ESCAPES = 16
+
+
+def qr_text(payload: str, verify_url: str | None = None) -> str:
+    """What a card's QR code holds: the payload, or with a `verify_url` the link that opens the
+    verifier page on it (see URL_ESCAPES)."""
+    if verify_url is None or payload.count(" ") + payload.count("%") > URL_ESCAPES:
+        return payload
+    return f"{verify_url}#{quote(payload, safe=URL_SAFE)}"
+
+
+def payloads_in(text: str) -> list[str]:
+    """The payloads a QR code's text or a link may hold, most likely first: a link's fragment
+    percent-decoded (as `qr_text` writes it), with only its %20 decoded (as an address bar leaves a
+    hand-typed one), or as it is, surrounding whitespace ignored; else the text itself, as it is."""
+    _, hash_, fragment = text.strip().partition("#")
+    if not hash_ or text.startswith(PREFIX):
+        return [text]
+    fragment = fragment.strip()
+    return list(dict.fromkeys([unquote(fragment, errors="replace") if _percent_encoded(fragment) else fragment,
+                               fragment.replace("%20", " "), fragment]))
+
+
+def _percent_encoded(text: str) -> bool:
+    """Every % starts an escape of two hex digits (else the text was not percent-encoded)."""
+    return all(len(part) >= 2 and all(c in "0123456789abcdefABCDEF" for c in part[:2]) for part in text.split("%")[1:])
+
+
+@lru_cache(maxsize=8)
+def qr_version(verify_url: str | None = None) -> int:
+    """The QR version of every card of a network: QR_VERSION for the bare payload, else the
+    smallest that holds the link with URL_ESCAPES escaped characters, as the encoder segments it."""
+    if verify_url is None:
+        return QR_VERSION
+    widest = f"{verify_url}#{PREFIX}" + "%2A" * URL_ESCAPES + "A" * (QR_CHARS - len(PREFIX) - URL_ESCAPES)  # no digit runs
+    return qrmatrix.version_of(qrmatrix.qr_matrix(widest, 0, QR_LEVEL))
+
+
+def card_qr_matrix(text: str) -> bytes:
+    """The QR symbol of a card's QR text (`qr_text`), at the version and level every card of its
+    network uses."""
+    url = None if text.startswith(PREFIX) else text.partition("#")[0]
+    return qrmatrix.qr_matrix(text, qr_version(url), QR_LEVEL)
 
 
 def network_tag(network_id: str) -> bytes:
@@ -152,11 +203,18 @@ def decode_payload(text: str) -> Decoded:
 
 def verify_payload(text: str, public_keys: Mapping[str, Ed25519PublicKey], network_id: str,
                    revoked: Mapping[str, date] | None, today: date) -> Verdict:
-    """Check a payload in the order malformed, unknown-key, bad-signature, other-network,
+    """Check a payload (or a link to the verifier page holding one, see `payloads_in`) in the order
+    malformed, unknown-key, bad-signature, other-network,
     revoked, expired; the first failing check gives the status, else it is valid.
     A card is expired when its expiry is before `today`; revoked when it is in `revoked`. With
     `revoked` None (no revocation list at hand) a card that passes every other check is
     `revocation-unchecked`, never `valid`: it may have been revoked."""
+    verdicts = [_verify_one(payload, public_keys, network_id, revoked, today) for payload in payloads_in(text)]
+    return next((verdict for verdict in verdicts if verdict.status != "malformed"), verdicts[0])
+
+
+def _verify_one(text: str, public_keys: Mapping[str, Ed25519PublicKey], network_id: str,
+                revoked: Mapping[str, date] | None, today: date) -> Verdict:
     try:
         decoded = decode_payload(text)
     except MalformedPayload as error:

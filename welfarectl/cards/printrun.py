@@ -27,7 +27,7 @@ from welfarectl.network.network import Network
 from . import registry, render
 from .keys import SigningKey
 from .layout import common_fields
-from .payload import encode_payload
+from .payload import encode_payload, qr_text
 from .sheets import manifest_csv
 
 
@@ -98,7 +98,7 @@ def print_cards(network: Network, key: SigningKey, target: Path, *, sheet: str, 
         holder=person.name,
         company=network.company_name(card.company),
         expires=card.expires,
-        payload=encode_payload(card.number, card.expires, settings.id, key),
+        payload=qr_text(encode_payload(card.number, card.expires, settings.id, key), settings.card.verify_url),
         company_id=card.company,
     ) for card, person in chosen]
     fields = common_fields(network)

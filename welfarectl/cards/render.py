@@ -39,7 +39,7 @@ from .layout import (
     fill,
 )
 from .number import format_card_number
-from .payload import QR_MODULES, card_qr_matrix
+from .payload import card_qr_matrix
 from .sheets import MARK_WIDTH, REGISTRATION, SHEETS, Sheet, crop_marks, job_ticket
 
 HOLD_BACK_BELOW = 5.0  # pt: a card whose holder's text fits only below this and its min_size is not printed
@@ -385,13 +385,14 @@ def _draw_qr(side: _Side, canvas, element: QrElement, card) -> None:
     if card is None:
         return
     matrix = side.matrices[card.payload]
+    modules = qrmatrix.modules_of(qrmatrix.version_of(matrix))  # 41, or more for a link (card: verify_url)
     size = element.size * MM
-    module = size / (QR_MODULES + 2 * qrmatrix.QUIET_ZONE)
+    module = size / (modules + 2 * qrmatrix.QUIET_ZONE)
     x, top = element.x * MM, (CARD_HEIGHT - element.y) * MM
     canvas.addLiteral(
         f"q 0 0 0 0 k {x:.3f} {top - size:.3f} {size:.3f} {size:.3f} re f "
         f"0 0 0 1 k {module:.5f} 0 0 {-module:.5f} {x + qrmatrix.QUIET_ZONE * module:.3f} "
-        f"{top - qrmatrix.QUIET_ZONE * module:.3f} cm {qrmatrix.path_operators(matrix, QR_MODULES)} f Q")
+        f"{top - qrmatrix.QUIET_ZONE * module:.3f} cm {qrmatrix.path_operators(matrix, modules)} f Q")
 
 
 _DRAW = {RectElement: _draw_rect, TextElement: _draw_text, ListElement: _draw_list, QrElement: _draw_qr}

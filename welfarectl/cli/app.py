@@ -21,6 +21,7 @@ from .members import members_app
 from .options import Format, FormatOption, LangOption
 from .report import report
 from .runner import ReportingGroup, Run, load, run_of
+from .verifier import verifier
 
 app = typer.Typer(
     name="welfarectl",
@@ -37,6 +38,7 @@ app.add_typer(cards_app, name="cards")
 app.add_typer(members_app, name="members")
 app.command()(booklet)
 app.command()(report)
+app.command()(verifier)
 
 
 def _print_version(value: bool) -> None:

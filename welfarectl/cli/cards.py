@@ -43,7 +43,7 @@ def _network_id(root: Path) -> str:
     return catalogue.network.id
 
 
-def _signing_key(root: Path, network_id: str, key_file: Path | None, no_new_key: bool):
+def signing_key(root: Path, network_id: str, key_file: Path | None, no_new_key: bool):
     """The network's signing key; created on first use (said once, on stderr) unless --no-new-key."""
     from welfarectl.cards import keys
 
@@ -236,7 +236,7 @@ def cards_revocations(
     to_stdout = str(target) == "-"
     if not to_stdout:
         check_target(target)
-    key = _signing_key(network.root, network_id(network), key_file, no_new_key)
+    key = signing_key(network.root, network_id(network), key_file, no_new_key)
     if to_stdout:
         sys.stdout.buffer.write(signed_revocation_list(network, key)[0])
         return
@@ -277,7 +277,7 @@ def cards_print(
     name = "-".join(filter(None, ["cards", sheet.value, company, "new" if only_new else "", "proof" if proof else ""]))
     target = output or network.root / "output" / "cards" / f"{name}.pdf"
     check_target(target)
-    key = _signing_key(network.root, network.settings.id, key_file, no_new_key)
+    key = signing_key(network.root, network.settings.id, key_file, no_new_key)
     try:
         run = print_cards(network, key, target, sheet=sheet.value, company=company, only_new=only_new, proof=proof)
     except NothingToPrint as nothing:

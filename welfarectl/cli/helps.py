@@ -19,6 +19,10 @@ SUMMARIES_IT: dict[str, str] = {
                "l'edizione di un'impresa o di ogni impresa, in italiano o in inglese.",
     "report": "Scrivi il rapporto dei risultati della rete: PDF per le persone, xlsx per il personale, JSON per la CI; "
               "i conteggi piccoli sono oscurati.",
+    "verifier": "Scrivi la pagina di verifica: un sito statico che controlla senza connessione i codici QR delle "
+                "tessere, con le chiavi pubbliche e l'elenco firmato delle revoche di oggi.\n\nApri "
+                "output/verifier/verifier.html da file o pubblica la cartella su qualsiasi server web statico; "
+                "scrivila di nuovo quando si revocano tessere, e almeno ogni --max-age giorni.",
     "stats": "Stampa i numeri della rete: organizzazioni, imprese, dipendenti, servizi, laboratori, questionario.",
     "problems": "Elenca i codici dei problemi che validate può segnalare, o spiegane uno.",
     "schema": "Stampa lo schema JSON di un file del catalogo, per gli editor con un language server YAML.",

@@ -111,6 +111,14 @@ def load_cards(ctx: typer.Context):
     return load_cards(run.root, as_of=run.as_of)
 
 
+def load_cards_checked(ctx: typer.Context):
+    """The catalogue, the card registry and the public keys; NetworkHasErrors when they have errors
+    (what publishes for providers is made from files that validate)."""
+    from welfarectl.pipeline import checked
+
+    return checked(load_cards(ctx))
+
+
 def network_dir(ctx: typer.Context) -> Path:
     """The network directory; NotANetwork (a usage error) when it has no catalogue/."""
     from welfarectl.network.network import require_network_dir

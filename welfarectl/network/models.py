@@ -53,6 +53,11 @@ class Period(Record):
     end: date
 
 
+VerifyUrl = pattern(r"^https?://[!\"$-~]+$",
+                    "an address starting with https:// (or http://), without spaces, '#' or accents, "
+                    "e.g. 'https://rete.example.it/verifier.html'",
+                    "un indirizzo che inizia con https:// (o http://), senza spazi, '#' né accenti, "
+                    "per esempio 'https://rete.example.it/verifier.html'", max_length=200)
 FontFile = pattern(r"^[^/\\]([^\\]*[^/\\])?\.[oOtT][tT][cCfF]$",
                    "a font file is the path of a .ttf, .ttc or .otf file from the network directory, with forward "
                    "slashes, e.g. 'fonts/NotoSansSC-Regular.ttf'",
@@ -62,6 +67,11 @@ FontFile = pattern(r"^[^/\\]([^\\]*[^/\\])?\.[oOtT][tT][cCfF]$",
 
 class CardSettings(Record):
     validity_months: int = Field(24, ge=1, le=120, description="How long a card is valid from its issue date.")
+    verify_url: VerifyUrl | None = Field(  # type: ignore[valid-type]
+        None, description="The address of the verifier page (`welfarectl verifier`) on the network's web site, e.g. "
+                          "https://rete.example.it/verifier.html, without '#': printed QR codes then hold this address, "
+                          "'#' and the signed payload, so that a phone's camera opens the page on the verdict. A longer "
+                          "address makes a larger QR code (docs/card-qr.md).")
     fallback_fonts: list[FontFile] = Field(  # type: ignore[valid-type]
         default=[], max_length=8,
         description="TrueType font files (paths from the network directory, e.g. fonts/NotoSansSC-Regular.ttf) "

@@ -15,6 +15,7 @@ length instead of guessing. Rules of the standard (ISO/IEC 18004):
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -47,6 +48,11 @@ def version_for(length: int) -> int:
 def modules_of(version: int) -> int:
     """Modules on a side of a symbol of `version` (no quiet zone)."""
     return 17 + 4 * version
+
+
+def version_of(matrix: bytes) -> int:
+    """The version of a symbol, from its number of modules."""
+    return (math.isqrt(len(matrix)) - 17) // 4
 
 
 def module_size(element_mm: float, modules: int) -> float:

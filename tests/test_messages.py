@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from networks import run_welfarectl
 from stdnum.it import codicefiscale
 from xlsxfiles import EMPLOYEE_HEADER, write_workbook
 
@@ -47,9 +46,8 @@ MARIA = ["Rossi", "Maria", a_codice_fiscale(0), date(2020, 1, 1)]
 
 
 @pytest.fixture
-def net(tmp_path: Path) -> Path:
-    root = tmp_path / "net"
-    create_network(root)
+def net(new_network: Path) -> Path:
+    root = new_network  # a copy of what `welfarectl init` creates, made once for the session
     write_workbook(root / WORKBOOK, [EMPLOYEE_HEADER[:4], MARIA])
     return root
 
@@ -216,11 +214,10 @@ def test_a_fixed_text_below_its_min_size_is_an_error():
 
 
 def welfarectl(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "WELFARECTL_AS_OF": "2026-11-26", "LANG": "C", "LC_ALL": "",
-           "XDG_CONFIG_HOME": str(root.parent / "config"), "HOME": str(root.parent / "home")}
-    env.pop("WELFARECTL_SIGNING_KEY", None)
-    return subprocess.run([sys.executable, "-m", "welfarectl", "-C", str(root), *args], capture_output=True,
-                          text=True, env=env, timeout=120)
+    """`welfarectl -C ROOT ARGS` run in this process, as a user on 26/11/2026 whose configuration
+    lives beside the network: the exit code and the output apart, as a process gives them."""
+    done = run_welfarectl("-C", root, *args, home=root.parent, day=AS_OF)
+    return subprocess.CompletedProcess(args, done.exit_code, done.stdout, done.stderr)
 
 
 ENDLESS = " ".join(["Maria Antonietta Giuseppina Addolorata"] * 5)  # a given name no card has room for

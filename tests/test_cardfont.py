@@ -142,7 +142,8 @@ def test_the_pdf_is_the_same_bytes_run_after_run(small_network, welfarectl, tmp_
     assert welfarectl("-C", small_network, "cards", "issue").exit_code == 0
     prints = []
     for name in ("one.pdf", "two.pdf"):
-        done = welfarectl("-C", small_network, "cards", "print", "--proof", "-o", tmp_path / name, SOURCE_DATE_EPOCH="0")
+        done = welfarectl("-C", small_network, "cards", "print", "--proof", "--company", ACETAIA, "-o", tmp_path / name,
+                          SOURCE_DATE_EPOCH="0")
         assert done.exit_code == 0, done.output
         prints.append((tmp_path / name).read_bytes())
     assert prints[0] == prints[1]
@@ -165,7 +166,7 @@ def test_fallback_fonts_are_tried_in_order(small_network, welfarectl, tmp_path):
                                      "Fang.ttf": font_file({"芳": "F", "王": "M"}, family="Fang And Wang")})
     assert [p for p in problems(welfarectl, small_network) if p["severity"] == "error"] == []
     assert welfarectl("-C", small_network, "cards", "issue").exit_code == 0
-    assert welfarectl("-C", small_network, "cards", "print", "-o", tmp_path / "cards.pdf").exit_code == 0
+    assert welfarectl("-C", small_network, "cards", "print", "--company", ACETAIA, "-o", tmp_path / "cards.pdf").exit_code == 0
     used = sorted(name.split("+")[-1] for name, _ in fonts((tmp_path / "cards.pdf").read_bytes()))
     assert used == ["DejaVuSans", "DejaVuSans-Bold", "FangAndWang-Regular", "OnlyWang-Regular"]
 
@@ -281,7 +282,7 @@ def test_a_real_cjk_font_of_the_system_prints_a_chinese_name(small_network, welf
     with_fallbacks(small_network, **{"DroidSansFallbackFull.ttf": SYSTEM_CJK.read_bytes()})
     assert [p for p in problems(welfarectl, small_network) if p["severity"] == "error"] == []
     assert welfarectl("-C", small_network, "cards", "issue").exit_code == 0
-    assert welfarectl("-C", small_network, "cards", "print", "-o", tmp_path / "cards.pdf").exit_code == 0
+    assert welfarectl("-C", small_network, "cards", "print", "--company", ACETAIA, "-o", tmp_path / "cards.pdf").exit_code == 0
     pdf = (tmp_path / "cards.pdf").read_bytes()
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "芳 王" in text and "Sakura さくら" in text

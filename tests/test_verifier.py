@@ -68,10 +68,15 @@ def site(tmp_path_factory, issued_network) -> dict:
 
 
 def cards_verify(site: dict, text: str) -> str:
-    from networks import run_welfarectl
+    """What `welfarectl cards verify TEXT` says of it on the site's network, asked once per text
+    for the module: the network does not change after the site is written."""
+    verdicts = site.setdefault("verdicts", {})
+    if text not in verdicts:
+        from networks import run_welfarectl
 
-    done = run_welfarectl("-C", site["root"], "cards", "verify", text, "--format", "json", home=site["home"])
-    return json.loads(done.stdout)["status"]
+        done = run_welfarectl("-C", site["root"], "cards", "verify", text, "--format", "json", home=site["home"])
+        verdicts[text] = json.loads(done.stdout)["status"]
+    return verdicts[text]
 
 
 def config_of(page: Path) -> dict:

@@ -516,9 +516,13 @@ print(json.dumps([card.number for card in registry.issue_cards(network)]), flush
 """
 
 
+def spawn(script: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", script, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True, cwd=ROOT, env={**os.environ, "WELFARECTL_AS_OF": "2026-11-26"})
+
+
 def start(script: str, *args: str) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-c", script, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               text=True, cwd=ROOT, env={**os.environ, "WELFARECTL_AS_OF": "2026-11-26"})
+    process = spawn(script, *args)
     assert process.stdout.readline() == "ready\n"
     return process
 
@@ -554,6 +558,7 @@ if sys.argv[3] == "die-in-fsync":  # the temporary file is written, not yet rena
     os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
 network, _ = load_network(Path(sys.argv[1]), as_of=date(2026, 11, 26))
 print("ready", flush=True)
+sys.stdin.readline()  # loaded while the writer before it ran: it writes on "go", reading the registry afresh
 while True:  # one write of many lines, then many writes of one line each
     registry.issue_cards(network)
     for card in registry.read_registry(network.root)[0].active(network.as_of):
@@ -565,19 +570,31 @@ def test_a_writer_killed_at_any_moment_leaves_the_old_or_the_new_registry(tmp_pa
     root = make_network(tmp_path / "net", extra=100)
     log = tmp_path / "states.log"
     pick = random.Random(11)
-    for how in ("at-random", "die-in-fsync", "at-random", "at-random", "at-random", "at-random"):
-        before = ledger_path(root).read_bytes() if ledger_path(root).exists() else None
-        writer = start(WRITER, str(root), str(log), how)
-        if how == "at-random":
-            time.sleep(pick.uniform(0.02, 0.3))
-            os.kill(writer.pid, signal.SIGKILL)
-        assert writer.wait(timeout=20) == -signal.SIGKILL
-        data = ledger_path(root).read_bytes() if ledger_path(root).exists() else None
-        if how == "die-in-fsync":
-            assert data == before and list(root.joinpath("members").glob(".cards.jsonl.*.tmp"))
-        if data is not None:
-            assert parse_registry(data)[1] == []
-            assert data == before or hashlib.sha256(data).hexdigest() in log.read_text().split()
+    rounds = ("at-random", "die-in-fsync", "at-random", "at-random", "at-random", "at-random")
+    # Every writer loads the network at once, while the one before it runs (seconds less than one
+    # after another); each waits for "go" to write, and reads the registry afresh under the lock.
+    writers = [spawn(WRITER, str(root), str(log), how) for how in rounds]
+    try:
+        assert [writer.stdout.readline() for writer in writers] == ["ready\n"] * len(rounds)
+        for how, writer in zip(rounds, writers, strict=True):
+            before = ledger_path(root).read_bytes() if ledger_path(root).exists() else None
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+            if how == "at-random":
+                time.sleep(pick.uniform(0.02, 0.3))
+                os.kill(writer.pid, signal.SIGKILL)
+            assert writer.wait(timeout=20) == -signal.SIGKILL
+            data = ledger_path(root).read_bytes() if ledger_path(root).exists() else None
+            if how == "die-in-fsync":
+                assert data == before and list(root.joinpath("members").glob(".cards.jsonl.*.tmp"))
+            if data is not None:
+                assert parse_registry(data)[1] == []
+                assert data == before or hashlib.sha256(data).hexdigest() in log.read_text().split()
+    finally:
+        for writer in writers:  # a failed round leaves none writing on
+            if writer.poll() is None:
+                writer.kill()
+                writer.wait()
     network = load(root, as_of=date(2026, 11, 26))
     registry.issue_cards(network)  # leftover temporary files do not get in the way...
     assert list(root.joinpath("members").glob(".cards.jsonl.*")) == []  # ...and are cleared

@@ -2,6 +2,7 @@
 one clock, empty package faces, no private names borrowed across modules, no import circles."""
 
 import ast
+import functools
 import os
 import shutil
 import subprocess
@@ -16,8 +17,10 @@ PACKAGE = ROOT / "welfarectl"
 PARTS = ("base", "sources", "network", "pdf", "cards", "booklet", "report", "intake", "verifier", "cli")
 
 
-def modules() -> list[tuple[Path, ast.Module]]:
-    return [(path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(PACKAGE.rglob("*.py"))]
+@functools.cache
+def modules() -> tuple[tuple[Path, ast.Module], ...]:
+    """Every module of the package, parsed once for the tests that read it (none changes a tree)."""
+    return tuple((path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(PACKAGE.rglob("*.py")))
 
 
 def test_the_import_contracts_in_pyproject_are_kept():

@@ -1,5 +1,5 @@
 """What the tests share: new networks as `welfarectl init` creates them, small networks copied
-from the sample (fresh, or with cards issued once a module), `welfarectl` run in this process,
+from the sample (fresh, or with cards issued once a session), `welfarectl` run in this process,
 and the fixed signing key.
 
 The helpers behind these fixtures live in networks.py, pdfpages.py and cardkeys.py, beside them."""
@@ -62,9 +62,9 @@ class Issued:
     cards: tuple[dict, ...]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def issued_network(tmp_path_factory) -> Issued:
-    """A small network with a card for every current employee, issued once for the module:
+    """A small network with a card for every current employee, issued once for the session:
     only for tests that read it. Tests that change it take `issued_copy`."""
     home = tmp_path_factory.mktemp("issued")
     root = copy_small_network(home / "net")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .fonts import ASCENT, DESCENT, MM, Chain, printable_form, text_width
 
@@ -21,6 +21,7 @@ class Fitted:
     lines: tuple[str, ...]
 
 
+@lru_cache(maxsize=8192)  # layouts are checked on every load and names recur: the same fit, once a process
 def fit_text(text: str, font: Chain, size: float, min_size: float | None, width: float, height: float,
              max_lines: int = 1, leading: float = 1.15) -> Fitted:
     """Fit `text` into width × height mm. Rules, in order: the nominal size on as few lines as

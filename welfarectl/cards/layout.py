@@ -228,7 +228,7 @@ def check_safe_area(element: Element, doc: Document, path: tuple, fonts: CardFon
     distance = min(x, y, CARD_WIDTH - x - width, CARD_HEIGHT - y - height)
     if distance >= SAFE_MARGIN - 1e-9:
         return []
-    return [problem("layout-outside-safe-area", doc.locate(path), element=describe(element), element_it=describe_it(element),
+    return [problem("layout-outside-safe-area", doc.locate(path), element=describe(element), element_it=describe(element, "it"),
                     distance=f"{max(distance, 0):.2f}", minimum=f"{SAFE_MARGIN:g}")]
 
 
@@ -275,7 +275,7 @@ def check_static_text_fits(element: Element, doc: Document, path: tuple, fonts: 
     floor = element.size if element.min_size is None else min(element.min_size, element.size)
     if fitted.size >= floor:
         return []
-    return [problem("text-does-not-fit", doc.locate((*path, "text")), element=describe(element), element_it=describe_it(element),
+    return [problem("text-does-not-fit", doc.locate((*path, "text")), element=describe(element), element_it=describe(element, "it"),
                     size=f"{fitted.size:g}", min_size=f"{floor:g}")]
 
 
@@ -293,7 +293,7 @@ def check_overlaps(elements: list[Element], places: list[Location]) -> list[Prob
             ex, ey, ew, eh = box(earlier)
             if min(x + w, ex + ew) - max(x, ex) > 1e-6 and min(y + h, ey + eh) - max(y, ey) > 1e-6:
                 found.append(problem("layout-overlap", where, element=describe(later), other=describe(earlier),
-                                     element_it=describe_it(later), other_it=describe_it(earlier),
+                                     element_it=describe(later, "it"), other_it=describe(earlier, "it"),
                                      other_line=earlier_where.line))
     return found
 
@@ -305,23 +305,18 @@ def box(element: Element) -> tuple[float, float, float, float]:
     return element.x, element.y, element.width, element.height
 
 
-def describe(element: Element) -> str:
-    if isinstance(element, TextElement):
-        shown = element.text if len(element.text) <= 32 else element.text[:31] + "…"
-        return f"the text '{shown}'"
-    if isinstance(element, ListElement):
-        return f"the list of {element.items}"
-    return "the QR code" if isinstance(element, QrElement) else "the rectangle"
+_NAMES = {"en": ("the text '{}'", "the list of {}", "the QR code", "the rectangle"),
+          "it": ("il testo '{}'", "l'elenco {}", "il codice QR", "il rettangolo")}
 
 
-def describe_it(element: Element) -> str:
-    """`describe` in Italian."""
+def describe(element: Element, lang: str = "en") -> str:
+    """The element as a message names it, in English or Italian."""
+    text, listing, qr, rect = _NAMES[lang]
     if isinstance(element, TextElement):
-        shown = element.text if len(element.text) <= 32 else element.text[:31] + "…"
-        return f"il testo '{shown}'"
+        return text.format(element.text if len(element.text) <= 32 else element.text[:31] + "…")
     if isinstance(element, ListElement):
-        return f"l'elenco {element.items}"
-    return "il codice QR" if isinstance(element, QrElement) else "il rettangolo"
+        return listing.format(element.items)
+    return qr if isinstance(element, QrElement) else rect
 
 
 # --- fields ------------------------------------------------------------------------------------

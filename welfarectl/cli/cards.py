@@ -289,23 +289,31 @@ def cards_print(
 
 
 def _issued(issued: int, dry_run: bool, company: str | None, leaving: int, held: int) -> str:
-    """What `cards issue` did (or would do), in the run's language."""
-    if current() == "it":
-        if issued:
-            said = (("verrebbe emessa " if issued == 1 else "verrebbero emesse ") if dry_run
-                    else ("emessa " if issued == 1 else "emesse ")) + _cards_it(issued)
-            said += "" if dry_run else f"; {'stampala' if issued == 1 else 'stampale'} con `welfarectl cards print --only-new`"
-        elif leaving or held:
-            said = "nessuna tessera da emettere" + (f" per {company}" if company else "")
-        else:
-            said = ("nessuna tessera da emettere: ogni dipendente attuale" + (f" di {company}" if company else "")
-                    + " ha una tessera attiva (o gliene è stata ritirata una)")
-        if leaving:
-            said += (f"; non emesse: {count(leaving, 'dipendente attuale', 'dipendenti attuali')} con una "
-                     "data di cessazione (chi sta per uscire non riceve una nuova tessera)")
-        if held:
-            said += f"; in attesa: {held} (errori nelle loro righe della cartella di lavoro, elencati sotto)"
-        return said
+    """What `cards issue` did (or would do), in the run's language, one clause each."""
+    of, for_ = (f" of {company}", f" for {company}") if company else ("", "")
+    di, per = (f" di {company}", f" per {company}") if company else ("", "")
+    if issued:
+        said = [say(f"{'would issue' if dry_run else 'issued'} {_cards(issued, 'card')}",
+                    (("verrebbe emessa " if issued == 1 else "verrebbero emesse ") if dry_run
+                     else ("emessa " if issued == 1 else "emesse ")) + _cards_it(issued))]
+        if not dry_run:
+            said.append(say(f"; print {'it' if issued == 1 else 'them'} with `welfarectl cards print --only-new`",
+                            f"; {'stampala' if issued == 1 else 'stampale'} con `welfarectl cards print --only-new`"))
+    elif leaving or held:
+        said = [say("no card to issue" + for_, "nessuna tessera da emettere" + per)]
+    else:
+        said = [say("no card to issue: every current employee" + of + " has an active card (or had one withdrawn)",
+                    "nessuna tessera da emettere: ogni dipendente attuale" + di
+                    + " ha una tessera attiva (o gliene è stata ritirata una)")]
+    if leaving:
+        said.append(say(f"; not issued: {_cards(leaving, 'current employee')} with a leaving date "
+                        "(nobody who is leaving gets a new card)",
+                        f"; non emesse: {count(leaving, 'dipendente attuale', 'dipendenti attuali')} con una "
+                        "data di cessazione (chi sta per uscire non riceve una nuova tessera)"))
+    if held:
+        said.append(say(f"; held back: {held} (errors in their workbook rows, listed below)",
+                        f"; in attesa: {held} (errori nelle loro righe della cartella di lavoro, elencati sotto)"))
+    return "".join(said)
     if issued:
         verb = "would issue" if dry_run else "issued"
         them = "them" if issued != 1 else "it"

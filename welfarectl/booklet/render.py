@@ -296,11 +296,17 @@ def _entry(entry: Entry, lang: str, styles: dict) -> list:
     return story
 
 
+def _back_matter(lang: str, key: str, marker: str, styles: dict) -> list:
+    """The start of a back-matter part on a new page: its marker for the contents, its title (the
+    label `key`) and its introduction (the label `key`_intro)."""
+    name = text.label(lang, key)
+    return [PageBreak(), Marker("back-matter", marker, name), Paragraph(escape(name), styles["h1"]),
+            Paragraph(escape(text.label(lang, f"{key}_intro")), styles["body"]), Spacer(1, 2 * MM)]
+
+
 def _directory(edition: Edition, styles: dict) -> list:
     lang = edition.lang
-    name = text.label(lang, "providers")
-    story: list = [PageBreak(), Marker("back-matter", "providers", name), Paragraph(escape(name), styles["h1"]),
-                   Paragraph(escape(text.label(lang, "providers_intro")), styles["body"]), Spacer(1, 2 * MM)]
+    story = _back_matter(lang, "providers", "providers", styles)
     for provider in edition.providers:
         lines = [Paragraph(f"<b>{escape(provider.name)}</b>", styles["body"])]
         if provider.address:
@@ -317,9 +323,7 @@ def _directory(edition: Edition, styles: dict) -> list:
 
 def _home_care(edition: Edition, styles: dict) -> list:
     lang = edition.lang
-    name = text.label(lang, "home_care")
-    story: list = [PageBreak(), Marker("back-matter", "home-care", name), Paragraph(escape(name), styles["h1"]),
-                   Paragraph(escape(text.label(lang, "home_care_intro")), styles["body"]), Spacer(1, 2 * MM)]
+    story = _back_matter(lang, "home_care", "home-care", styles)
     entries = edition.home_care
     if not entries:
         return [*story, Paragraph(escape(text.label(lang, "home_care_none")), styles["body"])]

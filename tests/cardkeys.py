@@ -16,6 +16,16 @@ def signing_key(seed: int) -> SigningKey:
     return SigningKey.of(Ed25519PrivateKey.from_private_bytes(bytes([seed]) * 32), Path("/unused"))
 
 
+def write_key_file(path: Path, key: SigningKey) -> Path:
+    """`key` as a PEM private key file only its owner can read, as `keys init` writes one."""
+    from cryptography.hazmat.primitives import serialization
+
+    path.write_bytes(key.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                   serialization.NoEncryption()))
+    path.chmod(0o600)
+    return path
+
+
 def published_block(name: str) -> str:
     """The fenced block right after `<!-- vector: NAME -->` in docs/card-qr.md."""
     doc = (ROOT / "docs" / "card-qr.md").read_text(encoding="utf-8")

@@ -14,9 +14,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from cardkeys import signing_key
+from cardkeys import signing_key, write_key_file
 from click.testing import Result
-from cryptography.hazmat.primitives import serialization
 from networks import TODAY, copy_small_network, run_welfarectl
 
 from welfarectl.network.skeleton import create_network
@@ -83,11 +82,7 @@ def issued_copy(issued_network: Issued, tmp_path: Path) -> Path:
 def fixed_key_file(tmp_path_factory) -> Path:
     """A signing key from a fixed seed, as a PEM file only its owner can read: with the fixed
     day, every payload and so every printed QR code is the same from run to run."""
-    path = tmp_path_factory.mktemp("fixed-key") / "fixed.key"
-    path.write_bytes(signing_key(9).private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    path.chmod(0o600)
-    return path
+    return write_key_file(tmp_path_factory.mktemp("fixed-key") / "fixed.key", signing_key(9))
 
 
 def pytest_terminal_summary(terminalreporter, config) -> None:

@@ -113,8 +113,7 @@ def _reads_of(network: Path, *args: str, env: dict) -> dict[str, int]:
 
 
 def test_validate_print_and_revocations_read_each_source_file_once(tmp_path):
-    from cardkeys import signing_key
-    from cryptography.hazmat.primitives import serialization
+    from cardkeys import signing_key, write_key_file
 
     network = tmp_path / "net"
     shutil.copytree(ROOT / "catalogue", network / "catalogue", ignore=shutil.ignore_patterns("keys"))
@@ -122,10 +121,7 @@ def test_validate_print_and_revocations_read_each_source_file_once(tmp_path):
     (network / "members").mkdir()
     for name in ("acetaia-il-cortile-antico.xlsx", "osteria-del-tortellino-felice.xlsx", "survey.xlsx"):
         shutil.copy(ROOT / "members" / name, network / "members")
-    key = tmp_path / "signing.key"
-    key.write_bytes(signing_key(5).private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    key.chmod(0o600)
+    key = write_key_file(tmp_path / "signing.key", signing_key(5))
     env = {"WELFARECTL_AS_OF": "2026-11-26", "LANG": "C", "LC_ALL": "", "WELFARECTL_SIGNING_KEY": str(key),
            "XDG_CONFIG_HOME": str(tmp_path / "config")}
     _reads_of(network, "cards", "issue", env=env)

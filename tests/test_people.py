@@ -10,8 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from cardkeys import signing_key
-from cryptography.hazmat.primitives import serialization
+from cardkeys import signing_key, write_key_file
 from stdnum.it import codicefiscale
 from typer.testing import CliRunner
 from xlsxfiles import write_workbook
@@ -37,10 +36,7 @@ ROSSI, BIANCHI, VERDI, NERI = (a_codice_fiscale(n) for n in range(4))
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict:
-    key = tmp_path / "signing.key"
-    key.write_bytes(signing_key(7).private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    key.chmod(0o600)
+    key = write_key_file(tmp_path / "signing.key", signing_key(7))
     return {"WELFARECTL_AS_OF": "2026-11-26", "LANG": "C", "LC_ALL": "", "WELFARECTL_SIGNING_KEY": str(key),
             "XDG_CONFIG_HOME": str(tmp_path / "config")}
 

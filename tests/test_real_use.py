@@ -5,8 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cardkeys import signing_key
-from cryptography.hazmat.primitives import serialization
+from cardkeys import signing_key, write_key_file
 from typer.testing import CliRunner
 
 from welfarectl.cli.app import app
@@ -17,10 +16,7 @@ COMPANY = "acetaia-il-cortile-antico"
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict:
-    key = tmp_path / "signing.key"
-    key.write_bytes(signing_key(6).private_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    key.chmod(0o600)
+    key = write_key_file(tmp_path / "signing.key", signing_key(6))
     return {"WELFARECTL_AS_OF": "2026-11-26", "LANG": "C", "LC_ALL": "", "WELFARECTL_SIGNING_KEY": str(key),
             "XDG_CONFIG_HOME": str(tmp_path / "config")}
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import base45
 import pytest
-from cardkeys import published_block, signing_key, vector_key
+from cardkeys import published_block, signing_key, vector_key, write_key_file
 from networks import TODAY, staff_of
 
 from welfarectl.cards.keys import public_key_pem
@@ -40,12 +40,7 @@ def site(tmp_path_factory, issued_network) -> dict:
 
     home = tmp_path_factory.mktemp("verifier")
     root = Path(shutil.copytree(issued_network.root, home / "net"))
-    key_file = home / "fixed.key"
-    from cryptography.hazmat.primitives import serialization
-
-    key_file.write_bytes(FIXED.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                         serialization.NoEncryption()))
-    key_file.chmod(0o600)
+    key_file = write_key_file(home / "fixed.key", FIXED)
     (root / "catalogue" / "keys").mkdir(exist_ok=True)
     vector = vector_key()
     for published in (vector, FIXED):

@@ -1,5 +1,5 @@
 // Reading a QR code with the camera: the browser's BarcodeDetector where it reads QR codes, else
-// the bundled ZXing decoder (assets/qr-decoder.js), loaded only then: it is most of the site's weight.
+// the bundled jsQR decoder (assets/qr-decoder.js), loaded only then: it is most of the site's weight.
 let decoder = null;
 
 function loadDecoder() {

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "welfarectl"
-PARTS = ("base", "sources", "network", "pdf", "cards", "booklet", "report", "intake", "verifier", "cli")
+PARTS = ("base", "sources", "network", "pdf", "cards", "booklet", "report", "intake", "verifier", "builder", "cli")
 
 
 @functools.cache

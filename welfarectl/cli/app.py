@@ -15,6 +15,7 @@ import typer
 
 from . import console
 from .booklet import booklet
+from .build import build
 from .cards import cards_app, keys_app
 from .language import current, say
 from .members import members_app
@@ -36,6 +37,7 @@ app = typer.Typer(
 app.add_typer(keys_app, name="keys")
 app.add_typer(cards_app, name="cards")
 app.add_typer(members_app, name="members")
+app.command()(build)
 app.command()(booklet)
 app.command()(report)
 app.command()(verifier)

@@ -15,6 +15,12 @@ SUMMARIES_IT: dict[str, str] = {
         "le cartelle di lavoro dei dipendenti, emetti le tessere, pubblica il libretto e il rapporto.",
     "validate": "Controlla il catalogo, le cartelle di lavoro e il questionario; elenca ogni problema con la sua "
                 "posizione.\n\nEsce con 0 se non ci sono errori (avvisi ammessi, salvo --strict), con 1 se ci sono errori.",
+    "build": "Costruisci in output/ ciò che la rete pubblica: il lotto di stampa delle tessere nuove, il libretto e "
+             "le sue edizioni per impresa, il rapporto, la pagina di verifica; solo ciò che è cambiato dall'ultima "
+             "costruzione.\n\nPrima si controlla la rete: con errori non si scrive nulla (uscita 1). "
+             "output/manifest.json registra ogni file prodotto con il suo sha256 e i file da cui è stato fatto. Chi ha "
+             "errori nella propria riga delle cartelle di lavoro non riceve la tessera, il rapporto attende la "
+             "correzione e il comando esce con 10.",
     "booklet": "Scrivi il libretto dei servizi (A5, pronto per la rilegatura a punto metallico): tutta la rete, "
                "l'edizione di un'impresa o di ogni impresa, in italiano o in inglese.",
     "report": "Scrivi il rapporto dei risultati della rete: PDF per le persone, xlsx per il personale, JSON per la CI; "

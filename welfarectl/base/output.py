@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import UsageError
@@ -44,6 +45,25 @@ def write_bytes_atomic(path: Path, data: bytes, *, mode: int = 0o666, overwrite:
             os.replace(tmp, path)
         else:
             os.link(tmp, path)
+        fsync_directory(path.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def write_chunks_atomic(path: Path, chunks: Iterable[bytes]) -> Path:
+    """`write_bytes_atomic` for content given in pieces (a file copied and lines added to it), so
+    that a file of hundreds of megabytes is never whole in memory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
         fsync_directory(path.parent)
     finally:
         tmp.unlink(missing_ok=True)

@@ -24,7 +24,7 @@ def check_card_holders(net: Network) -> Iterator[Problem]:
     company (`card-holder-unknown`) who has not left (`card-holder-left`): else revoke it."""
     if net.registry is None:
         return
-    for card in net.registry.active(net.as_of):
+    for card in net.registry.cards.each_active(net.as_of):  # one at a time: there may be a million
         person = net.employees_by_holder.get((card.company, card.holder))
         company = net.company_name(card.company)
         if person is None:

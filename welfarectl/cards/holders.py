@@ -21,15 +21,19 @@ revocations and the chain stay as they were.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
+import os
 import re
 import secrets
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from welfarectl.base.problems import Location, Problem, os_reason, problem
+
+from .rowindex import RowIndex
 
 HOLDERS_FILE = "members/holders.jsonl"
 PREFIX = "p1-"
@@ -55,8 +59,8 @@ def is_pseudonym(text: str) -> bool:
 
 
 def pseudonym(key: str, company: str, codice_fiscale: str) -> str:
-    digest = hmac.new(bytes.fromhex(key), f"{company}\n{codice_fiscale}".encode(), hashlib.sha256).hexdigest()
-    return PREFIX + digest[:32]
+    digest = hmac.digest(bytes.fromhex(key), f"{company}\n{codice_fiscale}".encode(), "sha256")
+    return PREFIX + digest[:16].hex()
 
 
 def new_holder(company: str, codice_fiscale: str) -> Holder:
@@ -65,76 +69,176 @@ def new_holder(company: str, codice_fiscale: str) -> Holder:
     return Holder(pseudonym(key, company, codice_fiscale), company, codice_fiscale, key)
 
 
-@dataclass
 class Holders:
-    """The holder records, by pseudonym and by (company, codice fiscale)."""
+    """The holder records, by pseudonym and by (company, codice fiscale).
 
-    by_pseudonym: dict[str, Holder]
+    Kept in columns, as the registry's cards are (`ledger.py`), for networks of a million holders:
+    row r is 16 bytes of pseudonym, 16 of key and 16 of codice fiscale in three byte strings, and
+    the company's number in an array; two `RowIndex`es find a row by pseudonym and by person.
+    About 80 bytes a holder, where a record object with its strings and dict entries took 500.
+    Forgetting a holder marks the row: rows are never moved, so their numbers stay valid."""
 
-    def __post_init__(self) -> None:
-        self.by_person = {(h.company, h.codice_fiscale): h for h in self.by_pseudonym.values()}
+    def __init__(self, records: Iterable[Holder] = (), expected: int = 0) -> None:
+        self._pseudonyms = bytearray()
+        self._keys = bytearray()
+        self._codes = bytearray()
+        self._odd_codes: dict[int, str] = {}  # a codice fiscale that is not 16 ASCII characters
+        self._companies = array("I")
+        self._company_names: list[str] = []
+        self._company_numbers: dict[str, int] = {}
+        self._forgotten: set[int] = set()
+        self._by_pseudonym = RowIndex(self._pseudonym_key, expected)
+        self._by_person = RowIndex(self._person_key, expected)
+        for record in records:
+            self.add(record)
+
+    def __len__(self) -> int:
+        return len(self._companies) - len(self._forgotten)
+
+    def add(self, record: Holder) -> int | None:
+        """Store a record; its row, or None (nothing stored) when its pseudonym or its person has
+        a record already."""
+        if self.find(record.holder) is not None or self.row_of(record.company, record.codice_fiscale) is not None:
+            return None
+        row = len(self._companies)
+        self._pseudonyms += bytes.fromhex(record.holder[len(PREFIX):])
+        self._keys += bytes.fromhex(record.key)
+        code = record.codice_fiscale.encode("utf-8")
+        if len(code) == 16 and record.codice_fiscale.isascii():
+            self._codes += code
+        else:
+            self._codes += bytes(16)
+            self._odd_codes[row] = record.codice_fiscale
+        number = self._company_numbers.setdefault(record.company, len(self._company_names))
+        if number == len(self._company_names):
+            self._company_names.append(record.company)
+        self._companies.append(number)
+        self._by_pseudonym.add(self._pseudonym_key(row), row)
+        self._by_person.add(hash((record.company, record.codice_fiscale)), row)
+        return row
+
+    def find(self, holder: str) -> int | None:
+        """The row of a pseudonym's record; None for a pseudonym without one (forgotten) or a text
+        that is no pseudonym (a codice fiscale, in a line from before pseudonyms)."""
+        if not is_pseudonym(holder):
+            return None
+        wanted = bytes.fromhex(holder[len(PREFIX):])
+        pseudonyms, forgotten = self._pseudonyms, self._forgotten
+        return self._by_pseudonym.find(int.from_bytes(wanted[:8], "big"),
+                                       lambda row: pseudonyms[16 * row:16 * row + 16] == wanted and row not in forgotten)
+
+    def row_of(self, company: str, codice_fiscale: str) -> int | None:
+        """The row of the record of a person of a company, if they have one."""
+        return self._by_person.find(hash((company, codice_fiscale)),
+                                    lambda row: row not in self._forgotten and self.codice_fiscale(row) == codice_fiscale
+                                    and self.company(row) == company)
+
+    def pseudonym(self, row: int) -> str:
+        return PREFIX + self._pseudonyms[16 * row:16 * row + 16].hex()
+
+    def company(self, row: int) -> str:
+        return self._company_names[self._companies[row]]
+
+    def codice_fiscale(self, row: int) -> str:
+        odd = self._odd_codes.get(row) if self._odd_codes else None
+        return odd if odd is not None else self._codes[16 * row:16 * row + 16].decode("ascii")
+
+    def record(self, row: int) -> Holder:
+        return Holder(self.pseudonym(row), self.company(row), self.codice_fiscale(row),
+                      self._keys[16 * row:16 * row + 16].hex())
 
     def pseudonym_of(self, company: str, codice_fiscale: str) -> str:
         """The holder's pseudonym, a new record (and key) made for a holder seen first."""
-        found = self.by_person.get((company, codice_fiscale))
-        if found is None:
-            found = new_holder(company, codice_fiscale)
-            self.by_pseudonym[found.holder] = found
-            self.by_person[(company, codice_fiscale)] = found
-        return found.holder
+        row = self.row_of(company, codice_fiscale)
+        if row is None:
+            row = self.add(new_holder(company, codice_fiscale))
+            assert row is not None  # a random key's pseudonym is new
+        return self.pseudonym(row)
 
     def forget(self, company: str, codice_fiscale: str) -> Holder | None:
-        found = self.by_person.pop((company, codice_fiscale), None)
-        if found is not None:
-            del self.by_pseudonym[found.holder]
-        return found
+        row = self.row_of(company, codice_fiscale)
+        if row is None:
+            return None
+        self._forgotten.add(row)
+        return self.record(row)
+
+    def companies_of(self, codice_fiscale: str) -> set[str]:
+        """The companies in whose records the person is (one pass over the records)."""
+        code = codice_fiscale.encode("utf-8")
+        codes = self._codes
+        found = {self.company(row) for row in range(len(self._companies))
+                 if codes[16 * row:16 * row + 16] == code and row not in self._forgotten}
+        return found | {self.company(row) for row, odd in self._odd_codes.items()
+                        if odd == codice_fiscale and row not in self._forgotten}
 
     def person(self, holder: str) -> str:
         """The codice fiscale a registry line's holder names: through its record for a pseudonym
         (the pseudonym itself once forgotten), as written for a line from before pseudonyms."""
-        found = self.by_pseudonym.get(holder)
-        return found.codice_fiscale if found is not None else holder
+        row = self.find(holder)
+        return self.codice_fiscale(row) if row is not None else holder
 
     def render(self) -> bytes:
-        records = sorted(self.by_pseudonym.values(), key=lambda h: (h.company, h.codice_fiscale))
-        return b"".join(record.line() + b"\n" for record in records)
+        return b"".join(self.render_lines())
+
+    def render_lines(self) -> Iterator[bytes]:
+        """The file's lines, sorted by company and codice fiscale; sorted a company at a time, so
+        that a million records need no million sort keys at once."""
+        rows_of: dict[int, array] = {}
+        for row, number in enumerate(self._companies):
+            if row not in self._forgotten:
+                rows_of.setdefault(number, array("I")).append(row)
+        for number in sorted(rows_of, key=self._company_names.__getitem__):
+            for row in sorted(rows_of.pop(number), key=self.codice_fiscale):
+                yield self.record(row).line() + b"\n"
 
     def copy(self) -> Holders:
-        return Holders(dict(self.by_pseudonym))
+        twin = Holders()
+        twin._pseudonyms, twin._keys, twin._codes = bytearray(self._pseudonyms), bytearray(self._keys), bytearray(self._codes)
+        twin._odd_codes, twin._companies = dict(self._odd_codes), array("I", self._companies)
+        twin._company_names, twin._company_numbers = list(self._company_names), dict(self._company_numbers)
+        twin._forgotten = set(self._forgotten)
+        twin._by_pseudonym = self._by_pseudonym.copy(twin._pseudonym_key)
+        twin._by_person = self._by_person.copy(twin._person_key)
+        return twin
+
+    def _pseudonym_key(self, row: int) -> int:
+        return int.from_bytes(self._pseudonyms[16 * row:16 * row + 8], "big")
+
+    def _person_key(self, row: int) -> int:
+        return hash((self.company(row), self.codice_fiscale(row)))
 
 
 def read_holders(network_dir: Path) -> tuple[Holders, list[Problem]]:
-    """The holder records; no file is none. A line that breaks a rule is reported and left out."""
+    """The holder records; no file is none. A line that breaks a rule is reported and left out.
+    Read a line at a time: the file may hold a million records."""
     try:
-        data = (network_dir / HOLDERS_FILE).read_bytes()
+        with open(network_dir / HOLDERS_FILE, "rb") as handle:
+            return parse_holders(handle, expected=os.fstat(handle.fileno()).st_size // 150)
     except FileNotFoundError:
-        return Holders({}), []
+        return Holders(), []
     except OSError as exc:
-        return Holders({}), [problem("file-unreadable", Location(HOLDERS_FILE), **os_reason(exc))]
-    return parse_holders(data)
+        return Holders(), [problem("file-unreadable", Location(HOLDERS_FILE), **os_reason(exc))]
 
 
-def parse_holders(data: bytes) -> tuple[Holders, list[Problem]]:
-    found: dict[str, Holder] = {}
-    people: set[tuple[str, str]] = set()
+def parse_holders(lines: Iterable[bytes], expected: int = 0) -> tuple[Holders, list[Problem]]:
+    """The records of the file's lines (bytes, each with or without its line ending); `expected`,
+    about how many there are, sizes the indexes once."""
+    found = Holders(expected=expected)
     problems: list[Problem] = []
-    for number, raw in enumerate(data.replace(b"\r\n", b"\n").split(b"\n"), 1):
+    for number, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
         try:
-            record = _decode(raw)
+            record = _decode(raw.rstrip(b"\r\n"))
         except ValueError as bad:
             en, it = bad.args
             problems.append(problem("holder-record-invalid", Location(HOLDERS_FILE, line=number), line=number,
                                     reason=en, reason_it=it))
             continue
-        if record.holder in found or (record.company, record.codice_fiscale) in people:
+        if found.add(record) is None:
             problems.append(problem("holder-record-invalid", Location(HOLDERS_FILE, line=number), line=number,
                                     reason="the holder is recorded twice", reason_it="il titolare è registrato due volte"))
-            continue
-        found[record.holder] = record
-        people.add((record.company, record.codice_fiscale))
-    return Holders(found), problems
+    return found, problems
 
 
 def _decode(raw: bytes) -> Holder:

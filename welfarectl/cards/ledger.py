@@ -1,5 +1,6 @@
-"""The ledger's lines: `members/cards.jsonl` parsed event by event into `Card` values, each line
-checked against the format, the hash chain and the events before it.
+"""The ledger's lines: `members/cards.jsonl` read a line at a time into the card table
+(`cardtable.py`), each line checked against the format, the hash chain and the events before it.
+Only the cards are kept, not the lines: a regional network's registry has a million.
 
 One JSON object a line, keys in this order, UTF-8, `\\n` after every line:
     {"seq":N,"event":"issued","card":C,"company":ID,"holder":CF,"date":D,"expires":D,"replaces":null|C,"prev":H}
@@ -22,20 +23,23 @@ Rules:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
+from typing import BinaryIO
 
 from welfarectl.base.errors import Refusal
 from welfarectl.base.italian import format_day
 from welfarectl.base.problems import Location, Problem, problem
 
-from .holders import Holders, is_pseudonym
+from .cardtable import REASONS, Card, CardTable
+from .holders import Holders
 from .number import FIRST_SERIAL, format_card_number, is_card_number
 
 REGISTRY_FILE = "members/cards.jsonl"
-REASONS = ("lost", "left", "withdrawn")
 _SHA256 = re.compile("[0-9a-f]{64}")
 
 
@@ -68,119 +72,141 @@ class CardAlreadyRevoked(BrokenRule):
 
 
 @dataclass(slots=True)
-class Card:
-    """One card as the registry tells it. `line` is the line of its issued event."""
-
-    number: str
-    company: str
-    holder: str  # codice fiscale (the pseudonym written, once the person is forgotten)
-    issued: date
-    expires: date
-    line: int
-    replaces: str | None = None
-    revoked_on: date | None = None  # the day it stopped being valid: revoked or replaced
-    reason: str | None = None
-    replaced_by: str | None = None
-    printed: bool = False
-    pseudonym: str | None = None  # how the registry's line names the holder; None: by codice fiscale
-
-    def status(self, day: date) -> str:
-        """'replaced', 'revoked', 'expired' (expires before `day`) or 'active'."""
-        if self.replaced_by is not None:
-            return "replaced"
-        if self.revoked_on is not None:
-            return "revoked"
-        return "expired" if self.expires < day else "active"
-
-
-@dataclass(slots=True)
 class Event:
-    """One valid line: its number in the file, its seq, its kind and all its keys as read."""
+    """One line as read again (`each_event`): its number in the file, its seq, its kind, its keys."""
 
     line: int
     seq: int
-    kind: str  # issued, revoked, replaced, printed
+    kind: str  # issued, revoked, replaced, printed, pseudonymised
     fields: dict
 
 
-@dataclass
 class Registry:
-    """The events read, the cards they describe, and what the next line must carry."""
+    """What the lines say: the cards (`cardtable.py`, in columns), the holders' records, and what
+    the next line must carry. The lines themselves are not kept: a registry may have a million,
+    and what needs them (`each_event`) reads them again."""
 
-    events: list[Event] = field(default_factory=list)
-    cards: dict[str, Card] = field(default_factory=dict)
-    data: bytes = b""  # the file's bytes as read, with LF line endings
-    lines: int = 0
-    last_hash: str | None = None
-    last_seq: int | None = 0  # None after a line whose seq could not be read
-    last_serial: int = FIRST_SERIAL - 1
-    # Set by registry.read_registry: the file's identity when read (inode, size, modification
-    # time; None when there was no file), so a writer can tell it is still the file it read, and
-    # the problems found reading it.
-    stamp: tuple[int, int, int] | None = None
-    problems: list[Problem] = field(default_factory=list)
-    holders: Holders = field(default_factory=lambda: Holders({}))  # members/holders.jsonl
-    holders_stamp: tuple[int, int, int] | None = None  # that file's identity when read
+    def __init__(self, holders: Holders | None = None, holders_stamp: tuple[int, int, int] | None = None,
+                 expected: int = 0) -> None:
+        self.holders = holders if holders is not None else Holders()  # members/holders.jsonl
+        self.cards = CardTable(self.holders, expected)  # `expected`: about how many cards, to size the index once
+        self.lines = 0
+        self.last_hash: str | None = None
+        self.last_seq: int | None = 0  # None after a line whose seq could not be read
+        self.last_serial = FIRST_SERIAL - 1
+        # Set by registry.read_registry: the file's identity when read (inode, size, modification
+        # time; None when there was no file), so a writer can tell it is still the file it read, and
+        # the problems found reading it; and the identity of members/holders.jsonl.
+        self.stamp: tuple[int, int, int] | None = None
+        self.problems: list[Problem] = []
+        self.holders_stamp = holders_stamp
+        self.source: BinaryIO | None = None  # the file read, left open: a writer copies its lines from it
+        self.unissued: dict[str, int] = {}  # a replaced card's new number, until issued: the replaced event's line
+
+    def copy(self) -> Registry:
+        """The same registry, to change without changing this one (a dry run)."""
+        twin = Registry(self.holders.copy(), self.holders_stamp)
+        twin.cards = self.cards.copy(twin.holders)
+        twin.lines, twin.last_hash, twin.last_seq, twin.last_serial = self.lines, self.last_hash, self.last_seq, self.last_serial
+        twin.stamp, twin.problems, twin.unissued = self.stamp, list(self.problems), dict(self.unissued)
+        return twin
 
     def revoked(self) -> dict[str, date]:
         """Every card that stopped being valid (revoked or replaced), with the day it did."""
-        return {number: card.revoked_on for number, card in self.cards.items() if card.revoked_on is not None}
+        return self.cards.revoked()
 
     def active(self, day: date) -> list[Card]:
-        return [card for card in self.cards.values() if card.status(day) == "active"]
+        return list(self.cards.each_active(day))
+
+    def row(self, number: str) -> int:
+        """The card table's row of the card issued with `number`; UnknownCard if none was."""
+        row = self.cards.row(number)
+        if row is None:
+            shown = format_card_number(number)
+            raise UnknownCard(f"card {shown} was never issued", f"la tessera {shown} non è mai stata emessa")
+        return row
 
     def card(self, number: str) -> Card:
         """The card issued with `number`; UnknownCard if none was."""
-        card = self.cards.get(number)
-        if card is None:
-            shown = format_card_number(number)
-            raise UnknownCard(f"card {shown} was never issued", f"la tessera {shown} non è mai stata emessa")
-        return card
+        return self.cards.card(self.row(number))
 
-    def revocable(self, number: str) -> Card:
-        """The card, if it may still be revoked: issued, and neither revoked nor replaced (an
+    def revocable_row(self, number: str) -> int:
+        """The card's row, if it may still be revoked: issued, and neither revoked nor replaced (an
         expired card may be)."""
-        card = self.card(number)
-        if card.revoked_on is not None:
-            shown, on = format_card_number(number), format_day(card.revoked_on)
-            if card.replaced_by is not None:
-                by = format_card_number(card.replaced_by)
+        row = self.row(number)
+        ended = self.cards.ended(row)
+        if ended is not None:
+            shown, on, by = format_card_number(number), format_day(ended), self.cards.replaced_by(row)
+            if by is not None:
+                by = format_card_number(by)
                 raise CardAlreadyRevoked(f"card {shown} was already replaced by {by} on {on}",
                                          f"la tessera {shown} era già stata sostituita dalla {by} il {on}")
             raise CardAlreadyRevoked(f"card {shown} was already revoked on {on}",
                                      f"la tessera {shown} era già stata revocata il {on}")
-        return card
+        return row
+
+    def revocable(self, number: str) -> Card:
+        return self.cards.card(self.revocable_row(number))
+
+    def replaceable_row(self, number: str) -> int:
+        """The card's row, if it may be replaced: one that may be revoked, or one revoked as lost and
+        not replaced yet (a card reported lost is replaced later)."""
+        row = self.row(number)
+        if self.cards.reason(row) == "lost" and self.cards.replaced_by(row) is None:
+            return row
+        return self.revocable_row(number)
 
     def replaceable(self, number: str) -> Card:
-        """The card, if it may be replaced: one that may be revoked, or one revoked as lost and not
-        replaced yet (a card reported lost is replaced later)."""
-        card = self.card(number)
-        if card.reason == "lost" and card.replaced_by is None:
-            return card
-        return self.revocable(number)
+        return self.cards.card(self.replaceable_row(number))
 
     def withdrawn_holders(self) -> set[tuple[str, str]]:
         """(company, codice fiscale) of everyone whose card was withdrawn: `cards issue` skips them."""
-        return {(card.company, card.holder) for card in self.cards.values() if card.reason == "withdrawn"}
+        return self.cards.withdrawn_holders()
 
 
 def parse_registry(data: bytes, holders: Holders | None = None) -> tuple[Registry, list[Problem]]:
-    """Read every line. A broken line is reported once: the lines after it are checked against the
-    bytes recorded, so an edit breaks the chain at one line only, and is reported at the edited line. A last line without its newline
-    is `registry-truncated`. Lines may end in CRLF, as Git for Windows may check the file out:
-    line endings are not content, so they are read as LF (and written as LF)."""
-    data = data.replace(b"\r\n", b"\n")
-    registry = Registry(data=data, holders=holders if holders is not None else Holders({}))
+    """The registry in `data` (`read_lines`)."""
+    registry = Registry(holders)
+    return registry, read_lines(registry, io.BytesIO(data))
+
+
+def read_lines(registry: Registry, lines: Iterable[bytes], on_hash: Callable[[str], object] | None = None) -> list[Problem]:
+    """Read every line (bytes with their line endings, as iterating a file gives them: one at a
+    time, so a registry of any size reads in the memory of its cards), calling `on_hash` with the
+    hash of each. A broken line is reported once: the lines after it are checked against the
+    bytes recorded, so an edit breaks the chain at one line only, and is reported at the edited
+    line. A last line without its newline is `registry-truncated`. Lines may end in CRLF, as Git
+    for Windows may check the file out: line endings are not content, so they are read as LF (and
+    written as LF)."""
     problems: list[Problem] = []
-    lines = data.split(b"\n")
-    tail = lines.pop()  # b"" when the file ends with a newline, as it must
+    held, number, truncated = None, 0, False
     for number, raw in enumerate(lines, 1):
-        problems += feed_line(registry, raw, number, last=not tail and number == len(lines))
-    if tail:
-        problems.append(problem("registry-truncated", at_line(len(lines) + 1), line=len(lines) + 1))
-    if not any(p.code == "registry-truncated" for p in problems):
+        if held is not None:  # a line is fed once the next one shows it is not the last
+            problems += feed_line(registry, held, number - 1)
+            held = None
+            if on_hash is not None:
+                on_hash(registry.last_hash)
+        if raw.endswith(b"\n"):
+            held = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
+        else:  # only the last line can lack its newline
+            problems.append(problem("registry-truncated", at_line(number), line=number))
+            truncated = True
+    if held is not None:
+        problems += feed_line(registry, held, number, last=True)
+        if on_hash is not None:
+            on_hash(registry.last_hash)
+    if not truncated:
         problems += _unissued_replacements(registry)
-    return registry, problems
+    return problems
+
+
+def each_event(lines: Iterable[bytes]) -> Iterator[Event]:
+    """The events of a sound registry's lines (with or without their line endings), decoded again:
+    for what needs the lines' own keys (rewriting them with pseudonyms), which `Registry` does
+    not keep."""
+    for number, raw in enumerate(lines, 1):
+        fields = _decode(raw.rstrip(b"\r\n"))
+        yield Event(number, fields["seq"], fields["event"], fields)
 
 
 def at_line(line: int) -> Location:
@@ -216,8 +242,6 @@ def feed_line(registry: Registry, raw: bytes, number: int, *, last: bool = False
         _APPLY[kind](registry, fields, number)
     except BrokenRule as bad:
         problems.append(_malformed(number, bad))
-        return problems
-    registry.events.append(Event(number, fields["seq"], kind, fields))
     return problems
 
 
@@ -371,39 +395,40 @@ def _check_shape(fields: dict) -> str:
 # -- what each event does to the cards
 
 def _issued(registry: Registry, fields: dict, line: int) -> None:
-    number, replaces = fields["card"], fields["replaces"]
-    if number in registry.cards:
-        raise BrokenRule(f"card {number} was already issued on line {registry.cards[number].line}",
-                   f"la tessera {number} è già stata emessa alla riga {registry.cards[number].line}")
+    number, replaces, cards = fields["card"], fields["replaces"], registry.cards
+    row = cards.row(number)
+    if row is not None:
+        raise BrokenRule(f"card {number} was already issued on line {cards.line(row)}",
+                   f"la tessera {number} è già stata emessa alla riga {cards.line(row)}")
     issued, expires = date.fromisoformat(fields["date"]), date.fromisoformat(fields["expires"])
     if expires < issued:
         raise BrokenRule("it expires before it is issued", "scade prima di essere emessa")
-    if replaces is not None and getattr(registry.cards.get(replaces), "replaced_by", None) != number:
+    if replaces is not None and (cards.row(replaces) is None or cards.replaced_by(cards.row(replaces)) != number):
         raise BrokenRule(f"it replaces card {replaces}, which was not replaced by {number}",
                    f"sostituisce la tessera {replaces}, che non è stata sostituita dalla {number}")
-    written = fields["holder"]
-    registry.cards[number] = Card(number, fields["company"], registry.holders.person(written), issued, expires, line,
-                                  replaces, pseudonym=written if is_pseudonym(written) else None)
+    cards.add(number, fields["company"], fields["holder"], issued, expires, line, replaces)
+    registry.unissued.pop(number, None)
     registry.last_serial = max(registry.last_serial, int(number[:7]))
 
 
 def _revoked(registry: Registry, fields: dict, line: int) -> None:
-    card = registry.revocable(fields["card"])
-    card.revoked_on, card.reason = date.fromisoformat(fields["date"]), fields["reason"]
+    row = registry.revocable_row(fields["card"])
+    registry.cards.end(row, date.fromisoformat(fields["date"]), reason=fields["reason"])
 
 
 def _replaced(registry: Registry, fields: dict, line: int) -> None:
     """A valid card, or one revoked as lost, is replaced once by a new number."""
-    card, by = registry.replaceable(fields["card"]), fields["by"]
+    row, by = registry.replaceable_row(fields["card"]), fields["by"]
     if by in registry.cards:
         raise BrokenRule(f"its new card {by} was already issued", f"la nuova tessera {by} era già stata emessa")
-    card.revoked_on, card.replaced_by = card.revoked_on or date.fromisoformat(fields["date"]), by
+    registry.cards.end(row, date.fromisoformat(fields["date"]), replaced_by=by)
+    registry.unissued[by] = line
 
 
 def _printed(registry: Registry, fields: dict, line: int) -> None:
-    cards = [registry.card(number) for number in fields["cards"]]
-    for card in cards:
-        card.printed = True
+    rows = [registry.row(number) for number in fields["cards"]]
+    for row in rows:
+        registry.cards.mark_printed(row)
 
 
 def _pseudonymised(registry: Registry, fields: dict, line: int) -> None:
@@ -416,6 +441,5 @@ _APPLY = {"issued": _issued, "revoked": _revoked, "replaced": _replaced, "printe
 
 def _unissued_replacements(registry: Registry) -> list[Problem]:
     """A replaced card's new card is issued later on (the writer issues it on the very next line)."""
-    replaced = {e.fields["by"]: e.line for e in registry.events if e.kind == "replaced"}
     return [_malformed(line, BrokenRule(f"its new card {by} is never issued", f"la nuova tessera {by} non è mai emessa"))
-            for by, line in replaced.items() if by not in registry.cards]
+            for by, line in registry.unissued.items()]

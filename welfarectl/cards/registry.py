@@ -4,18 +4,21 @@ and written: cards issued, revoked, replaced and printed.
 Writers take an exclusive lock on `members/.cards.lock` (filelock: the same on Linux, macOS and
 Windows), make sure the registry (and `members/holders.jsonl`, which ties holders' pseudonyms to
 people: `holders.py`) is still the one the command read (or read it again), refuse a
-registry with problems (`RegistryDamaged`) and rewrite the whole file atomically
-(`output.write_bytes_atomic`: readers see the old file or the new one, never a torn one). Every
-operation is dated with the day the command works on, which the caller passes in.
+registry with problems (`RegistryDamaged`) and rewrite the whole file atomically, streamed: the
+file copied a line at a time and the new lines after it (`output.write_chunks_atomic`: readers
+see the old file or the new one, never a torn one). Every operation is dated with the day the
+command works on, which the caller passes in.
 """
 
 from __future__ import annotations
 
 import calendar
 import hashlib
+import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +28,7 @@ from welfarectl.base import output
 from welfarectl.base.problems import Location, Problem, os_reason, problem
 
 from .holders import HOLDERS_FILE, is_pseudonym, read_holders
-from .ledger import REASONS, REGISTRY_FILE, Card, Registry, RegistryError, feed_line, parse_registry
+from .ledger import REASONS, REGISTRY_FILE, Card, Event, Registry, RegistryError, each_event, feed_line, read_lines
 from .number import explain_card_number, format_card_number, new_card_number, normalise_card_number
 
 LOCK_FILE = "members/.cards.lock"
@@ -70,28 +73,50 @@ def read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
     """The registry of the network in `network_dir` and its problems; no file is an empty registry.
     The lines are checked against `members/cards.head` too, which catches what the hash chain
     cannot: lines deleted or edited at the end. Holders' pseudonyms are resolved through
-    `members/holders.jsonl`, whose problems are the registry's too."""
+    `members/holders.jsonl`, whose problems are the registry's too. Both files are read a line at
+    a time, and only what the card table keeps stays in memory."""
     holders_stamp = _file_stamp(network_dir / HOLDERS_FILE)
     holders, holder_problems = read_holders(network_dir)
+    registry = Registry(holders, holders_stamp)
+    head, head_problems = _read_head(network_dir)
+    seen = []  # whether the head's last line is found: it may be anywhere (lines lost before it)
+
+    def note(line_hash: str) -> None:
+        if line_hash == head[1]:
+            seen.append(line_hash)
+
     try:
-        with open(network_dir / REGISTRY_FILE, "rb") as handle:
-            stamp = _stamp(os.fstat(handle.fileno()))
-            data = handle.read()
+        handle = open(network_dir / REGISTRY_FILE, "rb")  # noqa: SIM115 (kept open for a writer: `Registry.source`)
     except FileNotFoundError:
-        registry = Registry(holders=holders, holders_stamp=holders_stamp)
-        registry.problems = holder_problems + _check_head(network_dir, b"", 0)
+        registry.problems = holder_problems + head_problems + _check_head(head, bool(seen), 0)
         return registry, registry.problems
     except OSError as exc:
-        registry = Registry(holders=holders, holders_stamp=holders_stamp)
         registry.problems = [problem("file-unreadable", Location(REGISTRY_FILE), **os_reason(exc))]
         return registry, registry.problems
-    registry, problems = parse_registry(data, holders)
+    try:
+        stamp = _stamp(os.fstat(handle.fileno()))
+        registry = Registry(holders, holders_stamp, expected=stamp[1] // 250)  # about 250 bytes a card
+        problems = read_lines(registry, handle, None if head is None else note)
+    except FileNotFoundError:
+        registry.problems = holder_problems + head_problems + _check_head(head, bool(seen), 0)
+        return registry, registry.problems
+    except OSError as exc:
+        handle.close()
+        registry = Registry(holders, holders_stamp)
+        registry.problems = [problem("file-unreadable", Location(REGISTRY_FILE), **os_reason(exc))]
+        return registry, registry.problems
     problems = holder_problems + problems
-    registry.stamp, registry.holders_stamp = stamp, holders_stamp
+    registry.stamp, registry.source = stamp, handle
     if not any(p.code == "registry-truncated" for p in problems):  # that already says the end is missing
-        problems += _check_head(network_dir, registry.data, registry.lines)
+        problems += head_problems + _check_head(head, bool(seen), registry.lines)
     registry.problems = problems
     return registry, problems
+
+
+def read_events(network_dir: Path) -> Iterator[Event]:
+    """The events of the network's registry, a line at a time: for a registry read without problems."""
+    with open(network_dir / REGISTRY_FILE, "rb") as handle:
+        yield from each_event(handle)
 
 
 def _stamp(status: os.stat_result) -> tuple[int, int, int]:
@@ -105,31 +130,34 @@ def _file_stamp(path: Path) -> tuple[int, int, int] | None:
         return None
 
 
-def _check_head(network_dir: Path, data: bytes, found: int) -> list[Problem]:
-    """The head records the line count and the last line's hash of the last write. A registry in
-    which that line is no longer found lost or changed lines at its end. A longer one is fine: a
-    writer stopped between writing the registry and its head."""
+def _read_head(network_dir: Path) -> tuple[tuple[int, str] | None, list[Problem]]:
+    """The head's line count and last line's hash (None with no head), or its problem."""
     try:
         raw = (network_dir / HEAD_FILE).read_bytes()
     except FileNotFoundError:
-        return []
+        return None, []
     except OSError as exc:
-        return [problem("file-unreadable", Location(HEAD_FILE), **os_reason(exc))]
+        return None, [problem("file-unreadable", Location(HEAD_FILE), **os_reason(exc))]
     try:
         head = json.loads(raw)
         expected, last = head["lines"], head["last"]
         if type(expected) is not int or expected < 1 or not isinstance(last, str):
             raise ValueError
     except (ValueError, TypeError, KeyError, UnicodeDecodeError):
-        return [problem("registry-malformed", Location(HEAD_FILE, line=1), line=1,
-                        reason="not a registry head record", reason_it="non è un record di testa del registro")]
-    lines = data.split(b"\n")
-    if expected <= found and hashlib.sha256(lines[expected - 1]).hexdigest() == last:
+        return None, [problem("registry-malformed", Location(HEAD_FILE, line=1), line=1,
+                              reason="not a registry head record", reason_it="non è un record di testa del registro")]
+    return (expected, last), []
+
+
+def _check_head(head: tuple[int, str] | None, last_seen: bool, found: int) -> list[Problem]:
+    """The head records the line count and the last line's hash of the last write. A registry in
+    which that line is no longer found lost or changed lines at its end. A longer one is fine: a
+    writer stopped between writing the registry and its head. Lines missing before the recorded
+    last line are the chain's to report."""
+    if head is None or last_seen:
         return []
-    if any(hashlib.sha256(line).hexdigest() == last for line in lines):
-        return []  # the recorded last line is there: lines went missing before it, and the chain says where
     return [problem("registry-lines-missing", Location(REGISTRY_FILE, line=found or None),
-                    expected=expected, found=found)]
+                    expected=head[0], found=found)]
 
 
 def _head_record(registry: Registry) -> bytes:
@@ -144,15 +172,15 @@ class _Transaction:
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        self.lines: list[bytes] = []
+        self.lines = _Lines()
         self.holders_changed = False
 
     def pseudonym(self, company: str, codice_fiscale: str) -> str:
         """How a new line names the holder: their pseudonym, made (with its key) the first time."""
         holders = self.registry.holders
-        known = len(holders.by_pseudonym)
+        known = len(holders)
         found = holders.pseudonym_of(company, codice_fiscale)
-        self.holders_changed |= len(holders.by_pseudonym) != known
+        self.holders_changed |= len(holders) != known
         return found
 
     def append(self, **fields: object) -> None:
@@ -168,6 +196,40 @@ class _Transaction:
         return new_card_number(self.registry.last_serial + 1)
 
 
+class _Lines:
+    """The lines a transaction adds, kept in a temporary file once they pass a few megabytes: a
+    first `cards issue` to a million people adds a million lines."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 (read back by the writer, closed with it)
+        self.count = 0
+
+    def append(self, line: bytes) -> None:
+        self._file.write(line)
+        self.count += 1
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._file.seek(0)
+        return iter(lambda: self._file.read(1 << 20), b"")
+
+
+def _lines_of(registry: Registry) -> Iterator[bytes]:
+    """The lines of the file `registry` was read from, each ending in LF, read again as they are
+    asked for through the handle that read them (so a command opens the file once), which is
+    closed after the last (before the new file replaces it: Windows refuses to replace an open
+    file). None for a registry read from no file."""
+    handle, registry.source = registry.source, None
+    if handle is None:
+        return
+    with handle:
+        handle.seek(0)
+        for raw in handle:
+            yield raw[:-2] + b"\n" if raw.endswith(b"\r\n") else raw
+
+
 @contextmanager
 def _transaction(network_dir: Path, read: Registry | None = None, *, dry_run: bool = False) -> Iterator[_Transaction]:
     """Read-modify-write under the lock; nothing is written when the body raises, appends nothing,
@@ -175,24 +237,25 @@ def _transaction(network_dir: Path, read: Registry | None = None, *, dry_run: bo
     has read already: it is used as it is when the file has not changed since, so the file is read
     once; otherwise the file is read again under the lock."""
     if dry_run:
-        sound = _sound(_current(network_dir, read))
-        yield _Transaction(parse_registry(sound.data, sound.holders.copy())[0])  # a copy: a dry run changes nothing
+        yield _Transaction(_sound(_current(network_dir, read)).copy())  # a copy: a dry run changes nothing
         return
     with _locked(network_dir):
         current = _current(network_dir, read)
         tx = _Transaction(_sound(current))
         current.stamp = _SPENT  # its lines are being added to: never taken as the file again
         yield tx
-        _write(network_dir, tx, tx.registry.data)
+        _write(network_dir, tx, _lines_of(current))
 
 
-def _write(network_dir: Path, tx: _Transaction, data: bytes) -> None:
-    """The holders (when changed), the registry `data` and the transaction's new lines, then the
-    head: a stop between two leaves holders no line names yet, or a head that lags, both harmless."""
+def _write(network_dir: Path, tx: _Transaction, lines: Iterable[bytes]) -> None:
+    """The holders (when changed), the registry: `lines` (the file's, or the file's rewritten) and
+    the transaction's new lines, when it has any, then the head: a stop between two leaves holders
+    no line names yet, or a head that lags, both harmless. Written as streams: a registry of a
+    million lines is never whole in memory."""
     if tx.holders_changed:
-        output.write_bytes_atomic(network_dir / HOLDERS_FILE, tx.registry.holders.render())
-    if tx.lines or data != tx.registry.data:
-        output.write_bytes_atomic(network_dir / REGISTRY_FILE, data + b"".join(tx.lines))
+        output.write_chunks_atomic(network_dir / HOLDERS_FILE, tx.registry.holders.render_lines())
+    if tx.lines:
+        output.write_chunks_atomic(network_dir / REGISTRY_FILE, itertools.chain(lines, tx.lines))
         output.write_bytes_atomic(network_dir / HEAD_FILE, _head_record(tx.registry))
 
 
@@ -201,7 +264,12 @@ _SPENT = (-1, -1, -1)  # the stamp of a registry used by a transaction: it match
 
 def _current(network_dir: Path, read: Registry | None) -> Registry:
     """`read` while the file is still the one it was read from, else the file read again."""
-    return read if read is not None and _unchanged(network_dir, read) else read_registry(network_dir)[0]
+    if read is not None and _unchanged(network_dir, read):
+        return read
+    if read is not None and read.source is not None:
+        read.source.close()
+        read.source = None
+    return read_registry(network_dir)[0]
 
 
 def _unchanged(network_dir: Path, registry: Registry) -> bool:
@@ -243,13 +311,13 @@ class IssueRun:
     current employees it left out for their leaving date. The people left out for errors in their
     workbook rows are `network.held_back`."""
 
-    cards: list[Card]
+    cards: Sequence[Card]  # made from the registry's rows when read: a run may issue a million
     leaving: int  # current employees without a card who have a leaving date: no new card for them
 
 
 def issue_cards(network, company: str | None = None, dry_run: bool = False) -> list[Card]:
     """The cards `run_issue` issues."""
-    return run_issue(network, company, dry_run).cards
+    return list(run_issue(network, company, dry_run).cards)
 
 
 def run_issue(network, company: str | None = None, dry_run: bool = False) -> IssueRun:
@@ -264,9 +332,8 @@ def run_issue(network, company: str | None = None, dry_run: bool = False) -> Iss
     held_back = network.held_back_holders()
     leaving = 0
     with _transaction(network.root, network.registry, dry_run=dry_run) as tx:
-        covered = {(card.company, card.holder) for card in tx.registry.active(day)}
-        covered |= tx.registry.withdrawn_holders()
-        issued = []
+        covered = tx.registry.cards.covered(day)  # an active card, or one withdrawn
+        first = len(tx.registry.cards)
         for person in sorted(network.current_employees(), key=lambda person: person.sort_key()):
             if person.holder in covered or person.holder in held_back or (company is not None
                                                                           and person.company != company):
@@ -274,12 +341,11 @@ def run_issue(network, company: str | None = None, dry_run: bool = False) -> Iss
             if person.leaving_date is not None:
                 leaving += 1
                 continue
-            covered.add(person.holder)
-            number = tx.next_number()
-            tx.append(event="issued", card=number, company=person.company,
+            tx.append(event="issued", card=tx.next_number(), company=person.company,
                       holder=tx.pseudonym(person.company, person.codice_fiscale),
                       date=day.isoformat(), expires=expires.isoformat(), replaces=None)
-            issued.append(tx.registry.cards[number])
+            covered.add(person.holder)  # after the line: the holder has a record now, marked in a byte
+        issued = tx.registry.cards.rows(first)
     return IssueRun(issued, leaving)
 
 
@@ -315,7 +381,7 @@ def replace_card(network, number: str) -> tuple[Card, Card]:
         tx.append(event="issued", card=new, company=old.company, holder=tx.pseudonym(old.company, old.holder),
                   date=day.isoformat(),
                   expires=add_months(day, _validity_months(network)).isoformat(), replaces=number)
-    return old, tx.registry.cards[new]
+    return tx.registry.card(number), tx.registry.card(new)
 
 
 def record_printed(network_dir: Path, numbers: Iterable[str], day: date, read: Registry | None = None) -> None:
@@ -369,8 +435,8 @@ def pseudonymise_registry(network_dir: Path, day: date) -> int:
     chain's last line (so the old file, in version control, can be checked against it). Returns
     that number; 0, and nothing written, when no line names a holder by codice fiscale."""
     with _locked(network_dir):
-        tx, data, count = _pseudonymised(_sound(read_registry(network_dir)[0]), day)
-        _write(network_dir, tx, data)
+        tx, lines, count = _pseudonymised(network_dir, _sound(read_registry(network_dir)[0]), day)
+        _write(network_dir, tx, lines)
     return count
 
 
@@ -380,44 +446,48 @@ def forget_holder(network_dir: Path, codice_fiscale: str, day: date, company: st
     `day` as withdrawn, and their holder records (with the keys that tie their pseudonym to them)
     are deleted. Their card numbers stay: never reused, still known as revoked."""
     with _locked(network_dir):
-        tx, data, count = _pseudonymised(_sound(read_registry(network_dir)[0]), day)
+        tx, lines, count = _pseudonymised(network_dir, _sound(read_registry(network_dir)[0]), day)
         registry = tx.registry
-        revoked = []
-        for card in sorted(registry.active(day), key=lambda card: card.number):
-            if card.holder == codice_fiscale and (company is None or card.company == company):
-                tx.append(event="revoked", card=card.number, reason="withdrawn", date=day.isoformat())
-                revoked.append(card)
-        companies = {c for c, cf in registry.holders.by_person if cf == codice_fiscale and company in (None, c)}
+        theirs = sorted(card.number for card in registry.cards.each_active(day)
+                        if card.holder == codice_fiscale and company in (None, card.company))
+        for number in theirs:
+            tx.append(event="revoked", card=number, reason="withdrawn", date=day.isoformat())
+        companies = {each for each in registry.holders.companies_of(codice_fiscale) if company in (None, each)}
         for each in companies:
             registry.holders.forget(each, codice_fiscale)
         tx.holders_changed |= bool(companies)
-        _write(network_dir, tx, data)
-    return Forgotten(len(companies), revoked, count)
+        _write(network_dir, tx, lines)
+    return Forgotten(len(companies), [registry.card(number) for number in theirs], count)
 
 
-def _pseudonymised(registry: Registry, day: date) -> tuple[_Transaction, bytes, int]:
+def _pseudonymised(network_dir: Path, registry: Registry, day: date) -> tuple[_Transaction, Iterable[bytes], int]:
     """A transaction on `registry` rewritten with pseudonyms (see `pseudonymise_registry`), the
-    rewritten lines, and the number of holders rewritten; `registry` as it is when none was."""
-    plain = [e for e in registry.events if e.kind == "issued" and not is_pseudonym(e.fields["holder"])]
-    if not plain:
-        return _Transaction(registry), registry.data, 0
+    rewritten lines (in a temporary file), and the number of holders rewritten; `registry` and
+    the file's own lines when none was."""
+    if not registry.cards.plain_holders():
+        return _Transaction(registry), _lines_of(registry), 0
     holders = registry.holders.copy()
-    people = set()
-    lines, previous = [], None
-    for event in registry.events:
-        fields = dict(event.fields)
-        if event.kind == "issued" and not is_pseudonym(fields["holder"]):
-            people.add((fields["company"], fields["holder"]))
-            fields["holder"] = holders.pseudonym_of(fields["company"], fields["holder"])
-        fields["prev"] = previous
-        line = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        previous = hashlib.sha256(line).hexdigest()
-        lines.append(line + b"\n")
-    data = b"".join(lines)
-    rewritten, problems = parse_registry(data, holders)
+    people: set[tuple[str, str]] = set()
+    spool = _Lines()
+
+    def rewrite() -> Iterator[bytes]:
+        previous = None
+        for event in each_event(_lines_of(registry)):
+            fields = event.fields
+            if event.kind == "issued" and not is_pseudonym(fields["holder"]):
+                people.add((fields["company"], fields["holder"]))
+                fields["holder"] = holders.pseudonym_of(fields["company"], fields["holder"])
+            fields["prev"] = previous
+            line = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            previous = hashlib.sha256(line).hexdigest()
+            spool.append(line + b"\n")
+            yield line + b"\n"
+
+    rewritten = Registry(holders)
+    problems = read_lines(rewritten, rewrite())
     if problems:  # a bug, never bad data: the registry was sound
         raise RuntimeError(f"refusing to write a rewritten registry with problems: {problems[0].message()}")
     tx = _Transaction(rewritten)
     tx.holders_changed = True
     tx.append(event="pseudonymised", holders=len(people), was=registry.last_hash, date=day.isoformat())
-    return tx, data, len(people)
+    return tx, spool, len(people)

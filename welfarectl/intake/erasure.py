@@ -100,10 +100,12 @@ def _row_number(cell: str | None) -> int:
 def _in_registry(root: Path, code: str, company: str | None) -> bool:
     """Whether the registry knows the person: a holder record, or a line from before pseudonyms."""
     holders, _ = read_holders(root)
-    if any(cf == code and company in (None, c) for c, cf in holders.by_person):
+    if any(company in (None, each) for each in holders.companies_of(code)):
         return True
+    needle = f'"holder":"{code}"'.encode()
     try:
-        return f'"holder":"{code}"'.encode() in (root / REGISTRY_FILE).read_bytes()
+        with open(root / REGISTRY_FILE, "rb") as handle:  # a line at a time: the registry may be large
+            return any(needle in line for line in handle)
     except OSError:
         return False
 

@@ -558,8 +558,13 @@ def logged_chunks(path, chunks):  # the registry is written as a stream: the sam
     os.write(log, hashlib.sha256(b"".join(chunks)).hexdigest().encode() + b"\\n")
     return write_chunks(path, chunks)
 output.write_bytes_atomic, output.write_chunks_atomic = logged, logged_chunks
-if sys.argv[3] == "die-in-fsync":  # the temporary file is written, not yet renamed into place
-    os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
+if sys.argv[3] == "die-in-fsync":  # the registry's temporary file is written, not yet renamed into place
+    fsync = os.fsync
+    def die_in_registry_fsync(fd):  # holders.jsonl is written first, when it changes: let that one through
+        if ".cards.jsonl." in os.readlink(f"/proc/self/fd/{fd}"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return fsync(fd)
+    os.fsync = die_in_registry_fsync
 network, _ = load_network(Path(sys.argv[1]), as_of=date(2026, 11, 26))
 print("ready", flush=True)
 sys.stdin.readline()  # loaded while the writer before it ran: it writes on "go", reading the registry afresh

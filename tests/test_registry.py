@@ -554,6 +554,12 @@ def logged(path, data):  # note each state before it is written: the file must b
     os.write(log, hashlib.sha256(data).hexdigest().encode() + b"\\n")
     return write(path, data)
 output.write_bytes_atomic = logged
+write_files = output.write_files_atomic
+def logged_files(files):  # the registry's files, written as one
+    for data in files.values():
+        os.write(log, hashlib.sha256(data).hexdigest().encode() + b"\\n")
+    return write_files(files)
+output.write_files_atomic = logged_files
 if sys.argv[3] == "die-in-fsync":  # the temporary file is written, not yet renamed into place
     os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
 network, _ = load_network(Path(sys.argv[1]), as_of=date(2026, 11, 26))

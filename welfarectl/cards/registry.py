@@ -188,12 +188,17 @@ def _transaction(network_dir: Path, read: Registry | None = None, *, dry_run: bo
 
 def _write(network_dir: Path, tx: _Transaction, data: bytes) -> None:
     """The holders (when changed), the registry `data` and the transaction's new lines, then the
-    head: a stop between two leaves holders no line names yet, or a head that lags, both harmless."""
+    head, as one (`output.write_files_atomic`: a failure of the system leaves all three as they
+    were). Renamed in that order: a stop between two leaves holders no line names yet, or a head
+    that lags, both harmless."""
+    files: dict[Path, bytes] = {}
     if tx.holders_changed:
-        output.write_bytes_atomic(network_dir / HOLDERS_FILE, tx.registry.holders.render())
+        files[network_dir / HOLDERS_FILE] = tx.registry.holders.render()
     if tx.lines or data != tx.registry.data:
-        output.write_bytes_atomic(network_dir / REGISTRY_FILE, data + b"".join(tx.lines))
-        output.write_bytes_atomic(network_dir / HEAD_FILE, _head_record(tx.registry))
+        files[network_dir / REGISTRY_FILE] = data + b"".join(tx.lines)
+        files[network_dir / HEAD_FILE] = _head_record(tx.registry)
+    if files:
+        output.write_files_atomic(files)
 
 
 _SPENT = (-1, -1, -1)  # the stamp of a registry used by a transaction: it matches no file

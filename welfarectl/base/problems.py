@@ -139,8 +139,11 @@ _OS_ERRORS_IT = {
     errno.ENOENT: "il file non esiste",
     errno.ENOTDIR: "una parte del percorso non è una cartella",
     errno.ELOOP: "troppi collegamenti simbolici",
-    errno.EIO: "errore di lettura del disco",
+    errno.EIO: "errore di lettura o scrittura del disco",
     errno.ENAMETOOLONG: "nome del file troppo lungo",
+    errno.ENOSPC: "spazio esaurito sul disco",
+    errno.EDQUOT: "quota del disco superata",
+    errno.EROFS: "file system di sola lettura",
 }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from welfarectl.base import output
 from welfarectl.base.errors import UsageError
 from welfarectl.base.italian import format_month
+from welfarectl.base.names import check_file_name
 from welfarectl.base.output import BadTarget, check_target
 from welfarectl.network.network import Network
 
@@ -168,6 +169,8 @@ def _stage(pdf: bytes, written: Written, target: Path, imposed: bool) -> tuple[W
 
 
 def _check_company(network: Network, company: str | None) -> None:
+    if company is not None:
+        check_file_name(company, "company id", "l'identificativo d'impresa")  # booklet-ID-LANG.pdf is named after it
     if company is not None and company not in {org.id for org in network.member_companies}:
         raise UsageError(f"no member company has the id '{company}'",
                          f"nessuna impresa aderente ha l'identificativo '{company}'")

@@ -138,3 +138,28 @@ def test_a_target_whose_parent_is_a_file_is_a_usage_error(prepared, tmp_path):
     (tmp_path / "a-file").write_text("x")
     done = run_welfarectl("-C", root, "report", "-o", tmp_path / "a-file" / "report", home=home)
     assert done.exit_code == 2 and "a-file" in done.stderr
+
+
+def test_a_booklet_worker_that_cannot_write_is_reported_in_the_runs_language(prepared, tmp_path, monkeypatch):
+    source, home = prepared
+    root = Path(shutil.copytree(source, tmp_path / "net"))
+    Fault("write", errno.ENOSPC).install(monkeypatch)  # in the worker processes too: they are forked
+    done = run_welfarectl("-C", root, "--lang", "it", "booklet", "--all-companies", home=home)
+    assert done.exit_code == 1 and "impossibile scrivere" in done.stderr and "spazio esaurito sul disco" in done.stderr
+    assert not (root / "output" / "booklet").exists() or list((root / "output" / "booklet").iterdir()) == []
+
+
+@pytest.mark.parametrize("nth", [1, 2, 3])  # the public key, the private key, the `current` file
+def test_a_key_that_cannot_be_made_whole_leaves_no_half_of_it(prepared, tmp_path, monkeypatch, nth):
+    source, _ = prepared
+    root = Path(shutil.copytree(source, tmp_path / "net"))
+    shutil.rmtree(root / "catalogue" / "keys")
+    home = tmp_path / "home"  # a user without the network's key: the first signing command makes one
+    before = snapshot(root)
+    Fault("write", errno.ENOSPC, nth).install(monkeypatch)
+    done = run_welfarectl("-C", root, "cards", "revocations", home=home)
+    monkeypatch.undo()
+    assert done.exit_code == 1 and "No space left on device" in done.stderr, done.output
+    assert snapshot(root) == before
+    assert [p for p in home.rglob("*") if p.is_file()] == []  # no private key either
+    assert run_welfarectl("-C", root, "cards", "revocations", home=home).exit_code == 0  # nothing in the way

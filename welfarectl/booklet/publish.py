@@ -143,7 +143,9 @@ def _map(function, tasks: list):
     if context is None or len(tasks) < 2:
         return [function(task) for task in tasks]
     with context.Pool(min(2, len(tasks)), initializer=_leave_interrupts_to_the_parent) as pool:
-        return pool.map(function, tasks, chunksize=1)
+        # in order, so that the first failure (a full disk) stops the run at once: leaving the
+        # block ends the workers, rather than letting them make every other edition first
+        return list(pool.imap(function, tasks, chunksize=1))
 
 
 def _leave_interrupts_to_the_parent() -> None:

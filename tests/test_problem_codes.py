@@ -372,6 +372,8 @@ CASES = [
     Case("duplicate-id", "service", service_twice, f"{SERVICES}:16:9"),
     Case("duplicate-id", "workshop", write(WORKSHOPS, "workshops:\n" + WORKSHOP + WORKSHOP), f"{WORKSHOPS}:8:9"),
     Case("duplicate-id", "macro-area", edit(NETWORK, "id: time-saving", "id: cost-saving"), f"{NETWORK}:15:9"),
+    Case("unsafe-file-name", "windows-device", edit(ORGS, "id: prima-cooperativa", "id: aux"), f"{ORGS}:19:9"),
+    Case("unsafe-file-name", "network-id", edit(NETWORK, "id: nuova-rete", "id: com1"), f"{NETWORK}:4:5"),
     Case("unknown-reference", "provider", edit(SERVICES, "provider: prima-cooperativa", "provider: prima-cooperativo"),
          f"{SERVICES}:7:15"),
     Case("unknown-reference", "macro-area", edit(SERVICES, "macro_area: time-saving", "macro_area: time-savings"),

@@ -549,18 +549,21 @@ from welfarectl.base import output
 from welfarectl.cards import registry
 from welfarectl.pipeline import load_network
 log = os.open(sys.argv[2], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-write, write_chunks = output.write_bytes_atomic, output.write_chunks_atomic
+write = output.write_bytes_atomic
 def logged(path, data):  # note each state before it is written: the file must be one of them
     os.write(log, hashlib.sha256(data).hexdigest().encode() + b"\\n")
     return write(path, data)
-def logged_chunks(path, chunks):  # the registry is written as a stream: the same, for the whole stream
-    chunks = list(chunks)
-    os.write(log, hashlib.sha256(b"".join(chunks)).hexdigest().encode() + b"\\n")
-    return write_chunks(path, chunks)
-output.write_bytes_atomic, output.write_chunks_atomic = logged, logged_chunks
+output.write_bytes_atomic = logged
+write_files = output.write_files_atomic
+def logged_files(files):  # the registry's files, written as one (the registry as a stream: joined here)
+    files = {path: data if isinstance(data, bytes) else b"".join(data) for path, data in files.items()}
+    for data in files.values():
+        os.write(log, hashlib.sha256(data).hexdigest().encode() + b"\\n")
+    return write_files(files)
+output.write_files_atomic = logged_files
 if sys.argv[3] == "die-in-fsync":  # the registry's temporary file is written, not yet renamed into place
     fsync = os.fsync
-    def die_in_registry_fsync(fd):  # holders.jsonl is written first, when it changes: let that one through
+    def die_in_registry_fsync(fd):  # holders.jsonl is staged first, when it changes: let that one through
         if ".cards.jsonl." in os.readlink(f"/proc/self/fd/{fd}"):
             os.kill(os.getpid(), signal.SIGKILL)
         return fsync(fd)

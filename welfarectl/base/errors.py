@@ -22,6 +22,18 @@ class Refusal(Exception):
         """The message in `lang` ("en" or "it"); English where no Italian was given."""
         return self.it if lang == "it" and self.it is not None else self.en
 
+    def __reduce__(self):
+        # Whole across processes (a booklet worker's refusal reaches the parent pickled): both
+        # languages and whatever a subclass keeps, whatever its constructor takes.
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(kind: type[Refusal], args: tuple, state: dict) -> Refusal:
+    refusal = Exception.__new__(kind)
+    refusal.args = args
+    refusal.__dict__.update(state)
+    return refusal
+
 
 class UsageError(Refusal):
     """The request itself is wrong (a path that cannot be written, a directory that is not a

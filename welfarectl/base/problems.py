@@ -139,8 +139,11 @@ _OS_ERRORS_IT = {
     errno.ENOENT: "il file non esiste",
     errno.ENOTDIR: "una parte del percorso non è una cartella",
     errno.ELOOP: "troppi collegamenti simbolici",
-    errno.EIO: "errore di lettura del disco",
+    errno.EIO: "errore di lettura o scrittura del disco",
     errno.ENAMETOOLONG: "nome del file troppo lungo",
+    errno.ENOSPC: "spazio esaurito sul disco",
+    errno.EDQUOT: "quota del disco superata",
+    errno.EROFS: "file system di sola lettura",
 }
 
 
@@ -495,6 +498,19 @@ _define("duplicate-id", "error", "Duplicate id",
         title_it="Identificativo ripetuto",
         description_it="Gli identificativi indicano le voci da un file all'altro e devono essere unici tra le voci dello "
                        "stesso tipo.")
+_define("unsafe-file-name", "error", "Id that cannot be a file name",
+        "Organisation ids and the network's id become file names: members/ID.xlsx, the booklet's and the "
+        "cards' files, the folder of the signing keys. Windows keeps some names for devices (CON, PRN, AUX, "
+        "NUL, COM1 to COM9, LPT1 to LPT9, with any extension): a file so named cannot be made or opened "
+        "there. Choose another id.",
+        "{field}: '{id}' cannot be a file name: {reason}",
+        "{field}: '{id}' non può essere un nome di file: {reason_it}",
+        title_it="Identificativo che non può essere un nome di file",
+        description_it="Gli identificativi delle organizzazioni e quello della rete diventano nomi di file: "
+                       "members/ID.xlsx, i file del libretto e delle tessere, la cartella delle chiavi di firma. "
+                       "Windows riserva alcuni nomi ai dispositivi (CON, PRN, AUX, NUL, da COM1 a COM9, da LPT1 a "
+                       "LPT9, con qualsiasi estensione): lì un file con quel nome non si può creare né aprire. "
+                       "Scegli un altro identificativo.")
 _define("unknown-reference", "error", "Reference to an unknown record",
         "A field names a record that does not exist. Check the spelling against the ids in the "
         "referenced file.",

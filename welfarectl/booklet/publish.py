@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from welfarectl.base import output
 from welfarectl.base.errors import UsageError
 from welfarectl.base.italian import format_month
-from welfarectl.base.output import BadTarget, check_target, write_bytes_atomic
-from welfarectl.base.problems import os_reason
+from welfarectl.base.names import check_file_name
+from welfarectl.base.output import BadTarget, check_target
 from welfarectl.network.network import Network
 
 from .editions import make_edition
@@ -78,13 +79,17 @@ def write_booklet(network: Network, target: Path | None = None, *, company: str 
     target = target or default_target(network, company, lang)
     check_target(target)
     pdf, written = build_booklet(network, company, lang)
-    return _write(pdf, written, target, imposed)
+    done, staged = _stage(pdf, written, target, imposed)
+    output.commit(staged)
+    return done
 
 
 def write_all_editions(network: Network, directory: Path | None = None, *, lang: str = "it",
                        imposed: bool = False) -> list[Written]:
     """One edition per member company, in `directory` (output/booklet/ by default), made on every
-    core; the companies in the catalogue's order."""
+    core; the companies in the catalogue's order. The editions are written as one: each worker
+    stages its files, and they are put in place together only when all are made, so that a
+    failure (a full disk, Ctrl-C) leaves the previous editions, all of them."""
     directory = directory or network.root / OUTPUT_DIR
     if directory.exists() and not directory.is_dir():
         raise BadTarget(f"{directory} is not a directory: with --all-companies, -o names the directory to write to",
@@ -94,19 +99,33 @@ def write_all_editions(network: Network, directory: Path | None = None, *, lang:
     global _NETWORK
     _NETWORK = network
     try:
-        return list(_map(_write_edition, tasks))
+        made = list(_map(_write_edition, tasks))
+    except BaseException:
+        _discard_staged(tasks)
+        raise
     finally:
         _NETWORK = None
+    output.commit([each for _, staged in made for each in staged])
+    return [done for done, _ in made]
 
 
 # --- one edition per process ------------------------------------------------------------------------
 _NETWORK: Network | None = None  # the network the forked workers inherit instead of receiving a copy
 
 
-def _write_edition(task: tuple[str, str, Path, bool]) -> Written:
+def _write_edition(task: tuple[str, str, Path, bool]) -> tuple[Written, list[output.Staged]]:
     company, lang, target, imposed = task
     pdf, written = build_booklet(_NETWORK, company, lang)
-    return _write(pdf, written, target, imposed)
+    return _stage(pdf, written, target, imposed)
+
+
+def _discard_staged(tasks: list[tuple[str, str, Path, bool]]) -> None:
+    """Remove what the workers staged for `tasks` when the run fails: a worker that finished
+    reported its files to a parent that no longer waits for them, so they are found by name."""
+    for _, _, target, imposed in tasks:
+        for path in (target, imposed_path(target)) if imposed else (target,):
+            for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+                leftover.unlink(missing_ok=True)
 
 
 def _map(function, tasks: list):
@@ -124,7 +143,9 @@ def _map(function, tasks: list):
     if context is None or len(tasks) < 2:
         return [function(task) for task in tasks]
     with context.Pool(min(2, len(tasks)), initializer=_leave_interrupts_to_the_parent) as pool:
-        return pool.map(function, tasks, chunksize=1)
+        # in order, so that the first failure (a full disk) stops the run at once: leaving the
+        # block ends the workers, rather than letting them make every other edition first
+        return list(pool.imap(function, tasks, chunksize=1))
 
 
 def _leave_interrupts_to_the_parent() -> None:
@@ -135,22 +156,23 @@ def _leave_interrupts_to_the_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _write(pdf: bytes, written: Written, target: Path, imposed: bool) -> Written:
+def _stage(pdf: bytes, written: Written, target: Path, imposed: bool) -> tuple[Written, list[output.Staged]]:
+    """The edition's files staged beside their targets (the imposition first), for `output.commit`."""
     from .impose import impose_2up
 
     extra = imposed_path(target) if imposed else None
+    staged = [output.stage(extra, impose_2up(pdf))] if extra is not None else []
     try:
-        if extra is not None:
-            write_bytes_atomic(extra, impose_2up(pdf))
-        write_bytes_atomic(target, pdf)
-    except OSError as exc:
-        reason = os_reason(exc)
-        raise BadTarget(f"cannot write {exc.filename or target}: {reason['reason']}",
-                        f"impossibile scrivere {exc.filename or target}: {reason['reason_it']}") from None
-    return Written(written.company, written.lang, target, written.pages, written.services, extra, written.untranslated)
+        staged.append(output.stage(target, pdf))
+    except BaseException:
+        output.discard(staged)
+        raise
+    return Written(written.company, written.lang, target, written.pages, written.services, extra, written.untranslated), staged
 
 
 def _check_company(network: Network, company: str | None) -> None:
+    if company is not None:
+        check_file_name(company, "company id", "l'identificativo d'impresa")  # booklet-ID-LANG.pdf is named after it
     if company is not None and company not in {org.id for org in network.member_companies}:
         raise UsageError(f"no member company has the id '{company}'",
                          f"nessuna impresa aderente ha l'identificativo '{company}'")

@@ -232,7 +232,9 @@ def create_key(network_dir: Path, network_id: str, key_file: Path | str | None =
 
     Refuses (KeyExists) when the network already names a current key (`keys rotate` replaces
     it) or when the file exists. The public key is written first, so a failure never leaves a
-    private key whose public half is unpublished.
+    private key whose public half is unpublished; when writing the private key or naming it
+    current fails, both new files are removed again, so that the network is left as it was
+    rather than publishing a key nobody holds (which every later command would refuse).
     """
     current = current_key_id(network_dir)
     if current is not None:
@@ -249,9 +251,17 @@ def create_key(network_dir: Path, network_id: str, key_file: Path | str | None =
     private_key = Ed25519PrivateKey.generate()
     key = SigningKey.of(private_key, explicit or private_key_path(network_id, key_id_of(private_key.public_key())))
     refuse_inside_network(key.path, network_dir)
-    _publish(network_dir, key)
-    _write_private_key(key.path, private_key, replace=False)
-    _set_current(network_dir, key)
+    published = _publish(network_dir, key)
+    written = False
+    try:
+        _write_private_key(key.path, private_key, replace=False)
+        written = True
+        _set_current(network_dir, key)
+    except BaseException:
+        if written:
+            key.path.unlink(missing_ok=True)
+        published.unlink(missing_ok=True)
+        raise
     return key
 
 

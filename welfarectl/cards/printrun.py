@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from welfarectl.base.errors import Refusal
-from welfarectl.base.output import BadTarget, check_target, write_bytes_atomic, write_text_atomic
+from welfarectl.base.output import BadTarget, check_target, write_files_atomic
 from welfarectl.base.problems import os_reason
 from welfarectl.network.network import Network
 
@@ -115,9 +115,8 @@ def print_cards(network: Network, key: SigningKey, target: Path, *, sheet: str, 
               + (f"Contact: {settings.email}\n" if settings.email else "")
               + f"PDF SHA-256: {hashlib.sha256(job.pdf).hexdigest()}\n")
     try:
-        write_bytes_atomic(target.with_suffix(".csv"), manifest_csv(job.manifest).encode("utf-8-sig"))
-        write_text_atomic(target.with_suffix(".txt"), ticket)
-        write_bytes_atomic(target, job.pdf)
+        write_files_atomic({target.with_suffix(".csv"): manifest_csv(job.manifest).encode("utf-8-sig"),
+                            target.with_suffix(".txt"): ticket.encode("utf-8"), target: job.pdf})
     except OSError as exc:
         reason = os_reason(exc)
         raise BadTarget(f"cannot write {exc.filename or target}: {reason['reason']}",

@@ -5,8 +5,8 @@ Writers take an exclusive lock on `members/.cards.lock` (filelock: the same on L
 Windows), make sure the registry (and `members/holders.jsonl`, which ties holders' pseudonyms to
 people: `holders.py`) is still the one the command read (or read it again), refuse a
 registry with problems (`RegistryDamaged`) and rewrite the whole file atomically, streamed: the
-file copied a line at a time and the new lines after it (`output.write_chunks_atomic`: readers
-see the old file or the new one, never a torn one). Every operation is dated with the day the
+file copied a line at a time and the new lines after it (`output.write_files_atomic`, with the
+holders and the head: readers see the old files or the new ones, never a torn one). Every operation is dated with the day the
 command works on, which the caller passes in.
 """
 
@@ -249,14 +249,18 @@ def _transaction(network_dir: Path, read: Registry | None = None, *, dry_run: bo
 
 def _write(network_dir: Path, tx: _Transaction, lines: Iterable[bytes]) -> None:
     """The holders (when changed), the registry: `lines` (the file's, or the file's rewritten) and
-    the transaction's new lines, when it has any, then the head: a stop between two leaves holders
-    no line names yet, or a head that lags, both harmless. Written as streams: a registry of a
-    million lines is never whole in memory."""
+    the transaction's new lines, when it has any, then the head, as one (`output.write_files_atomic`:
+    a failure of the system leaves all three as they were). Renamed in that order: a stop between
+    two leaves holders no line names yet, or a head that lags, both harmless. Written as streams: a
+    registry of a million lines is never whole in memory."""
+    files: dict[Path, bytes | Iterable[bytes]] = {}
     if tx.holders_changed:
-        output.write_chunks_atomic(network_dir / HOLDERS_FILE, tx.registry.holders.render_lines())
+        files[network_dir / HOLDERS_FILE] = tx.registry.holders.render_lines()
     if tx.lines:
-        output.write_chunks_atomic(network_dir / REGISTRY_FILE, itertools.chain(lines, tx.lines))
-        output.write_bytes_atomic(network_dir / HEAD_FILE, _head_record(tx.registry))
+        files[network_dir / REGISTRY_FILE] = itertools.chain(lines, tx.lines)
+        files[network_dir / HEAD_FILE] = _head_record(tx.registry)
+    if files:
+        output.write_files_atomic(files)
 
 
 _SPENT = (-1, -1, -1)  # the stamp of a registry used by a transaction: it matches no file

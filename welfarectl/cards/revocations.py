@@ -25,8 +25,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from welfarectl.base.output import BadTarget, check_target, write_bytes_atomic
-from welfarectl.base.problems import os_reason
+from welfarectl.base.output import check_target, write_bytes_atomic
 
 from .keys import SigningKey, is_key_id
 from .number import is_card_number
@@ -81,12 +80,7 @@ def publish_revocation_list(network, key: SigningKey, target: Path) -> int:
     cards it lists."""
     check_target(target)
     data, count = signed_revocation_list(network, key)
-    try:
-        write_bytes_atomic(target, data)
-    except OSError as exc:
-        reason = os_reason(exc)
-        raise BadTarget(f"cannot write {target}: {reason['reason']}",
-                        f"impossibile scrivere {target}: {reason['reason_it']}") from None
+    write_bytes_atomic(target, data)
     return count
 
 

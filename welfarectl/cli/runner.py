@@ -1,7 +1,9 @@
 """What every command shares: the network directory and the day it works on, decided once per
 run, the loading of the network, and the one place where refusals become messages and exit codes.
 
-Exit codes: 0 done, 1 the data or the operation is refused (the message says why), 2 usage errors,
+Exit codes: 0 done, 1 the data or the operation is refused (the message says why; a file the system
+would not write, disk full or permission denied, is "cannot write FILE: REASON", and nothing was
+changed), 2 usage errors,
 10 done for everyone but the people held back by errors in their workbook rows (`cards issue`,
 `cards print`), 130 interrupted (Ctrl-C).
 """
@@ -53,6 +55,13 @@ class ReportingGroup(TyperGroup):
         except Refusal as refusal:
             console.print_error(refusal.message(current()))
             raise typer.Exit(refusal.exit_code) from None
+        except OSError as error:  # the system refused a read or write no refusal words: still a message, not a traceback
+            from welfarectl.base.problems import os_reason
+
+            reason, name = os_reason(error), error.filename
+            console.print_error(say(f"{name}: {reason['reason']}" if name else f"the system refused: {reason['reason']}",
+                                    f"{name}: {reason['reason_it']}" if name else f"il sistema ha rifiutato: {reason['reason_it']}"))
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:  # files are written whole or not at all, so nothing is left half-written
             console.print_error(say("interrupted; files are written whole or not at all, none was left half-written",
                                     "interrotto; i file si scrivono interi o per niente, nessuno è rimasto a metà"))
@@ -128,11 +137,14 @@ def network_dir(ctx: typer.Context) -> Path:
 
 def company_of(network, company: str | None) -> str | None:
     """`--company` checked against the member companies: a usage error, with the closest id, when
-    it names none."""
+    it names none, and when it cannot be a file name (`../x`, `CON`)."""
     from welfarectl.base.errors import UsageError
+    from welfarectl.base.names import check_file_name
     from welfarectl.base.problems import closest
 
     ids = [org.id for org in network.member_companies]
+    if company is not None:
+        check_file_name(company, "company id", "l'identificativo d'impresa")  # it names files: never a path
     if company is not None and company not in ids:
         close = closest(company.lower(), ids)
         raise UsageError(f"no member company has the id '{company}'" + (f"; did you mean '{close}'?" if close else ""),

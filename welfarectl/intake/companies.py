@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from welfarectl.base.errors import UsageError
+from welfarectl.base.names import check_file_name
 from welfarectl.base.problems import closest
 from welfarectl.network.catalogue import load_catalogue
 from welfarectl.network.network import require_network_dir
 
 
 def member_company_name(root: Path, company: str) -> str:
-    """The member company's name; a usage error, with the closest id, when `company` is none."""
+    """The member company's name; a usage error, with the closest id, when `company` is none, and
+    when it cannot be a file name (members/ID.xlsx is written from it)."""
+    check_file_name(company, "company id", "l'identificativo d'impresa")
     catalogue, _ = load_catalogue(require_network_dir(root))
     names = {org.id: org.name for org in catalogue.organisations if org.has_role("member-company")}
     if company not in names:

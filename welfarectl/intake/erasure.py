@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from welfarectl.base.errors import Refusal, UsageError
-from welfarectl.base.output import write_bytes_atomic
+from welfarectl.base.output import write_files_atomic
 from welfarectl.cards.holders import HOLDERS_FILE, read_holders
 from welfarectl.cards.ledger import REGISTRY_FILE
 from welfarectl.cards.registry import Forgotten, forget_holder
@@ -85,8 +85,7 @@ def forget_person(root: Path, codice_fiscale: str, day: date, company: str | Non
                          + (f" of {company}" if company else ""),
                          f"nessuno con il codice fiscale {code} è negli elenchi dei dipendenti o nel registro delle tessere"
                          + (f" di {company}" if company else ""))
-    for path, data in rewrites.items():  # the rows first: a stop before the registry leaves a card to revoke, no person
-        write_bytes_atomic(path, data)
+    write_files_atomic(rewrites)  # the rows first: a stop before the registry leaves a card to revoke, no person
     forgotten = forget_holder(root, code, day, company)
     return Erasure(code, sorted(f"members/{path.name}" for path in rewrites), removed, forgotten,
                    find_traces(root, code, names))

@@ -20,6 +20,8 @@ from welfarectl.base.problems import Problem
 from .canonical import FORMULA_STARTS
 
 SUMMARY_SHEET = "Da correggere"
+# Problems that mean the reader could not open the file at all: its feedback is the summary alone
+UNOPENED = frozenset({"file-unreadable", "unreadable-workbook", "workbook-too-large"})
 _HINTS_IT = {  # what to do, after the message that says what is wrong
     "invalid-codice-fiscale": "Ricopialo dalla tessera sanitaria.",
     "invalid-date": "Scrivi la data come gg/mm/aaaa.",
@@ -38,7 +40,10 @@ def write_feedback(source: Path, rel: str, problems: list[Problem], target: Path
     from openpyxl import Workbook, load_workbook
 
     errors = [found for found in problems if found.severity == "error"]
-    if source.suffix.lower() in (".xlsx", ".xlsm"):
+    if any(found.code in UNOPENED and found.location.file == rel for found in errors):
+        book = Workbook()  # never opened again: a damaged or oversized file is not handed to openpyxl or calamine
+        book.remove(book.active)
+    elif source.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             book = load_workbook(source)
         except Exception:  # noqa: BLE001 - a file openpyxl cannot open is copied from its cells instead
@@ -73,7 +78,9 @@ def _copy_cells(source: Path, rel: str, new_workbook):
             for c, value in enumerate(row, 1):
                 if value in ("", None):
                     continue
-                cell = sheet.cell(row=r, column=c, value=value if isinstance(value, (str, int, float, date)) else str(value))
+                if not isinstance(value, (str, int, float, date)):
+                    value = str(value)
+                cell = sheet.cell(row=r, column=c, value=excel_text(value) if isinstance(value, str) else value)
                 if isinstance(value, str) and value.startswith(FORMULA_STARTS):
                     cell.data_type, cell.quotePrefix = "s", True
                 elif isinstance(value, (date, datetime)):
@@ -101,7 +108,7 @@ def _mark(book, errors: list[Problem]) -> None:
     for (sheet, ref), texts in notes.items():
         cell = book[sheet][ref]
         cell.fill = fill
-        comment = Comment("\n".join(texts), "welfarectl")
+        comment = Comment(excel_text("\n".join(texts)), "welfarectl")
         comment.width, comment.height = 320, 90 + 30 * len(texts)
         cell.comment = comment
 
@@ -133,7 +140,7 @@ def _summarise(book, errors: list[Problem]) -> None:
             where = (first, f"{column_letter((loc.column or 1) - 1)}{loc.line}")
         else:
             where = ("", "")
-        row = [*where, _italian(found)]
+        row = [excel_text(text) for text in (*where, _italian(found))]
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
@@ -142,6 +149,14 @@ def _summarise(book, errors: list[Problem]) -> None:
     sheet.column_dimensions["B"].width = 8
     sheet.column_dimensions["C"].width = 100
     book.active = 0
+
+
+def excel_text(text: str) -> str:
+    """`text` as a cell can hold it: the control characters a list may carry (a CSV saved by an old
+    program, a mistyped key) shown as U+FFFD, which neither Excel nor openpyxl allows in a cell."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
 
 
 def _italian(found: Problem) -> str:

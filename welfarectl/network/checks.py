@@ -16,6 +16,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
 from welfarectl.base.italian import format_day
+from welfarectl.base.names import file_name_flaw
 from welfarectl.base.problems import Location, Problem, problem, suggestion
 
 from .network import Network
@@ -57,6 +58,19 @@ def check_duplicate_ids(net: Network) -> Iterator[Problem]:
                               other=str(first[record.id]))
             else:
                 first[record.id] = where
+
+
+def check_file_names(net: Network) -> Iterator[Problem]:
+    """Organisation ids and the network's id can be file names on every system (`base.names`):
+    they become members/ID.xlsx, booklet and card files, the signing keys' folder."""
+    named = [(org, org.id) for org in net.organisations]
+    if net.settings is not None:
+        named.insert(0, (net.settings, net.settings.id))
+    for record, name in named:
+        flaw = file_name_flaw(name)
+        if flaw is not None:
+            yield problem("unsafe-file-name", net.where(record, "id"), field="id", id=name, reason=flaw[0],
+                          reason_it=flaw[1])
 
 
 def _area_location(net: Network, area: object) -> Location:
@@ -260,6 +274,7 @@ def check_survey_companies(net: Network) -> Iterator[Problem]:
 
 CHECKS: list[Callable[[Network], Iterable[Problem]]] = [
     check_duplicate_ids,
+    check_file_names,
     check_tax_identifiers,
     check_duplicate_partita_iva,
     check_network_roles,

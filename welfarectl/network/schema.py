@@ -28,9 +28,6 @@ def modeline(kind: str) -> str:
 
 
 def write_schemas(root: Path) -> list[Path]:
-    from welfarectl.base.output import write_text_atomic
+    from welfarectl.base.output import write_files_atomic
 
-    written = []
-    for kind in FILE_KINDS:
-        written.append(write_text_atomic(root / schema_path(kind), render_schema(kind)))
-    return written
+    return write_files_atomic({root / schema_path(kind): render_schema(kind).encode("utf-8") for kind in FILE_KINDS})

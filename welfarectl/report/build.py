@@ -1,5 +1,6 @@
 """The report, whole: its figures computed once, rendered to every format asked for, and only
-then written, each file atomically, so that a failure leaves the files of the run before."""
+then written, all files as one (`output.write_files_atomic`), so that a failure leaves the files of
+the run before, all of them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from welfarectl.base.errors import UsageError
-from welfarectl.base.output import check_target, write_bytes_atomic
+from welfarectl.base.output import check_target, write_files_atomic
 from welfarectl.network.network import Network
 
 FORMATS = ("pdf", "xlsx", "json")
@@ -36,7 +37,7 @@ def write_report(network: Network, directory: Path | None = None, *, formats: Se
     for target in targets.values():
         check_target(target)
     rendered = render_report(network, formats=formats, lang=lang)
-    return [write_bytes_atomic(targets[fmt], data) for fmt, data in rendered.items()]
+    return write_files_atomic({targets[fmt]: data for fmt, data in rendered.items()})
 
 
 def render_report(network: Network, *, formats: Sequence[str] = FORMATS, lang: str = "it") -> dict[str, bytes]:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 import types
 import typing
+from datetime import date
 from typing import Annotated
 
+import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from welfarectl.base.problems import Problem, problem, suggestion
@@ -127,7 +129,8 @@ def _problem_from_error(error: dict, doc: Document, prefix: Path_) -> Problem:
         return wrong_type(doc, (*prefix, *loc), name, error["input"], kind)
     if kind in ("literal_error", "enum"):
         allowed = error["ctx"]["expected"].replace(" or ", ", ")
-        return problem("invalid-choice", where, field=name, value=error["input"], allowed=allowed, allowed_it=allowed)
+        return problem("invalid-choice", where, field=name, value=_as_written(error["input"]), allowed=allowed,
+                       allowed_it=allowed)
     if kind == "string_pattern_mismatch":
         regex = error["ctx"]["pattern"]
         detail, detail_it = _PATTERNS.get(regex, (f"it does not have the expected form {regex}",
@@ -136,6 +139,14 @@ def _problem_from_error(error: dict, doc: Document, prefix: Path_) -> Problem:
                        detail_it=f"'{error['input']}': {detail_it}")
     message = error["msg"].removeprefix("Value error, ")
     return problem("invalid-value", where, field=name, detail=message, detail_it=_in_italian(kind, error.get("ctx", {}), message))
+
+
+def _as_written(value: object) -> object:
+    """A value for a problem's message: as it is when it is a scalar; a list or mapping (which a
+    problem cannot hold: problems are hashable, to drop duplicates) as YAML's flow form writes it."""
+    if value is None or isinstance(value, str | int | float | bool | date):
+        return value
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1_000_000).strip()
 
 
 def _in_italian(kind: str, ctx: dict, message: str) -> str:

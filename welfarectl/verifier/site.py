@@ -18,8 +18,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 
 from welfarectl.base.errors import Refusal
-from welfarectl.base.output import BadTarget, write_bytes_atomic
-from welfarectl.base.problems import os_reason
+from welfarectl.base.output import BadTarget, write_files_atomic
 from welfarectl.cards.keys import SigningKey
 from welfarectl.cards.revocations import read_signed_list, signed_revocation_list
 from welfarectl.cards.verify import DEFAULT_MAX_AGE, network_id
@@ -67,21 +66,14 @@ def build_site(network: Network, key: SigningKey, max_age: int = DEFAULT_MAX_AGE
 
 
 def write_site(network: Network, key: SigningKey, target: Path, max_age: int = DEFAULT_MAX_AGE) -> Site:
-    """Write the site into the directory `target`, each file atomically; files already there
-    that are not the site's are left alone."""
+    """Write the site into the directory `target`, all its files as one (a failure leaves the
+    previous site whole); files already there that are not the site's are left alone."""
     if target.exists() and not target.is_dir():
         raise BadTarget(f"{target} is not a directory: give the directory to write the site into",
                         f"{target} non è una cartella: indica la cartella in cui scrivere il sito")
     files, issued, count = build_site(network, key, max_age)
-    written = []
-    for name, data in sorted(files.items()):
-        path = target / name
-        try:
-            write_bytes_atomic(path, data)
-        except OSError as exc:
-            reason = os_reason(exc)
-            raise BadTarget(f"cannot write {path}: {reason['reason']}", f"impossibile scrivere {path}: {reason['reason_it']}") from None
-        written.append((path, len(data)))
+    write_files_atomic({target / name: data for name, data in sorted(files.items())})
+    written = [(target / name, len(data)) for name, data in sorted(files.items())]
     key_ids = tuple(sorted({*network.public_keys, key.key_id}))
     return Site(target / PAGE, tuple(written), issued, count, key_ids)
 

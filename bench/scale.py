@@ -16,7 +16,7 @@ shared with other work, the steadier figure) and two memory figures:
   of its workers; from wait4, which reports the child's and its waited-for children's peak);
 - peak total: the largest sum over the command's process tree of each process's proportional
   set size (PSS: pages shared after a fork count once, split between the sharers), sampled
-  every 0.2 s; what the machine as a whole had to hold.
+  every 0.5 s; what the machine as a whole had to hold.
 With --keep DIR the network is made once and reused by later runs (commands run again).
 """
 
@@ -179,7 +179,7 @@ def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, fl
 
         def sample() -> None:
             nonlocal peak_total
-            while not done.wait(0.2):
+            while not done.wait(0.5):
                 peak_total = max(peak_total, sum(pss_mb(pid) for pid in descendants(process.pid)))
 
         sampler = threading.Thread(target=sample, daemon=True)

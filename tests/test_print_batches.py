@@ -70,6 +70,12 @@ def active_cards(root: Path) -> set[str]:
     return {card.number for card in network.registry.active(TODAY)}
 
 
+def printed_cards(root: Path) -> set[str]:
+    """The cards the registry notes as printed."""
+    network = checked_for_cards(load_network(root, as_of=TODAY))
+    return {card.number for card in network.registry.cards.values() if card.printed}
+
+
 @dataclass(frozen=True)
 class Printed:
     root: Path
@@ -204,9 +210,12 @@ def test_a_run_that_stops_part_way_notes_the_batches_written_and_only_new_prints
     root = Path(shutil.copytree(issued, tmp_path / "net"))
     out = root / "output" / "cards"
     write = printjob.write_bytes_atomic
+    seen = {}
 
     def failing(path: Path, data: bytes, **options):
         if path.name == "cards-a4-0003.pdf":
+            seen["index"] = rows(out / "cards-a4-index.csv")
+            seen["printed"] = printed_cards(root)
             if fault == "interrupt":
                 raise KeyboardInterrupt
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
@@ -217,6 +226,9 @@ def test_a_run_that_stops_part_way_notes_the_batches_written_and_only_new_prints
                           home=tmp_path)
     monkeypatch.undo()
     assert done.exit_code == (130 if fault == "interrupt" else 2), done.output
+    # while the third batch was being written: the index listed the first two, the registry no card yet
+    assert [row["file"] for row in seen["index"]] == ["cards-a4-0001.pdf", "cards-a4-0002.pdf"]
+    assert seen["printed"] == set()
     if fault == "disk-full":
         assert "cannot write" in done.stderr and "cards-a4-0003.pdf" in done.stderr
     index = rows(out / "cards-a4-index.csv")
@@ -232,5 +244,6 @@ def test_a_run_that_stops_part_way_notes_the_batches_written_and_only_new_prints
     assert rest.exit_code == 0, rest.output
     new = out / "cards-a4-new-index.csv"
     reprinted = [row["card"] for row in rows(new) for row in fronts(out / row["file"].replace(".pdf", ".csv"))]
+    assert set(written) == printed_cards(root) - set(reprinted)
     assert set(written).isdisjoint(reprinted)
     assert sorted(written + reprinted) == sorted(active_cards(root))

@@ -10,11 +10,13 @@ Rules:
   not copied), each signing, fitting and drawing its own cards, so that no process holds more than
   one batch; this process writes them, in order, each file atomically;
 - a batch's bytes depend on its cards alone, not on the number of workers nor on its neighbours;
-- the registry notes cards as printed only once their batch is written: at checkpoints (at most
-  every CHECKPOINT_SECONDS, and no more than a fifth of the time, as a note rewrites the registry),
-  at the end, and when the run stops on an error or an interrupt; the index is rewritten with each
-  note and lists the batches noted. A run killed outright leaves its last batches written but not
-  noted: `--only-new` prints them again, and no card is ever noted that was not written;
+- the registry notes cards as printed only once their batch is written: the cards of every batch
+  written are noted together when the run ends, and when it stops on an error, Ctrl-C or SIGTERM
+  (one registry write a run: today a write rewrites the whole registry, and a second one reads it
+  again, which at a million cards costs more than the batches). The index is rewritten after
+  each batch and lists the batches written, with the run's status. A run killed outright
+  (SIGKILL, a power cut) notes none of its cards: its index lists the batches it wrote, whole,
+  and `--only-new` prints them again. No card is ever noted that was not written;
 - numbered files of an earlier run beyond this run's last batch are removed, so that the folder
   holds one run.
 """
@@ -27,7 +29,6 @@ import hashlib
 import io
 import os
 import re
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,7 +43,6 @@ from .printjob import Part, Plan, cannot_write, make_part, ticket_text, write_pa
 from .sheets import SHEETS
 
 DEFAULT_BATCH_CARDS = 5_000  # a run of more cards is printed in batches of about this many (70 MB to draw each)
-CHECKPOINT_SECONDS = 120.0
 INDEX_COLUMNS = ("batch", "file", "cards", "sheets", "first_card", "last_card", "first_company", "last_company",
                  "pdf_sha256", "manifest_sha256")
 
@@ -122,7 +122,7 @@ def print_batches(plan: Plan, chosen: Sequence[tuple[Card, Employee]], target: P
     written: list[Batch] = []
     shrunk: list[tuple[str, str, float]] = []
     held: list[tuple[str, str, float]] = []
-    noter = _Noter(plan, target, len(chosen))
+    noted: list[str] = []  # the cards of the batches written, noted in the registry when the run ends or stops
     report = progress or (lambda _: None)
     report(Progress(0, len(chosen), 0, len(bounds)))
     status = "stopped"
@@ -132,15 +132,18 @@ def print_batches(plan: Plan, chosen: Sequence[tuple[Card, Employee]], target: P
                 shrunk += part.shrunk
                 held += part.held
                 if part.pdf is not None:
-                    batch = _write_batch(plan, part, batch_path(target, len(written) + 1, width), noter.printed)
-                    written.append(batch)
-                    noter.add(part, batch)
-                    noter.checkpoint(written)
+                    pdf = batch_path(target, len(written) + 1, width)
+                    written.append(_write_batch(plan, part, pdf, len(noted)))
+                    noted += [number for number, _ in part.cards]
+                    write_index(plan, target, written, "in progress", len(chosen))
                 report(Progress(end, len(chosen), len(written), len(bounds)))
         status = "complete"
     finally:
         if written:
-            noter.note(written, status)
+            if not plan.proof:
+                network = plan.network
+                registry.record_printed(network.root, noted, network.as_of, network.registry)
+            write_index(plan, target, written, status, len(chosen))
             _remove_stale(target, len(written))
     return BatchRun(tuple(written), index_path(target), tuple(shrunk), tuple(held))
 
@@ -209,41 +212,12 @@ def _parts(plan: Plan, chosen, bounds: list[tuple[int, int]], workers: int | Non
 
 def _leave_interrupts_to_the_parent() -> None:
     """Ctrl-C reaches every process of the terminal's group: a worker ignores it, so that the
-    command alone stops the run (noting the batches written) and reports it, once."""
+    command alone stops the run (noting the batches written) and reports it, once. A worker
+    ends quietly when the pool terminates it, whatever the command does with SIGTERM."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-# --- noting the batches written ---------------------------------------------------------------------
-class _Noter:
-    """The cards of batches written but not yet noted in the registry, and when to note them."""
-
-    def __init__(self, plan: Plan, target: Path, total: int) -> None:
-        self.plan, self.target, self.total = plan, target, total
-        self.pending: list[str] = []
-        self.printed = 0
-        self.last = time.monotonic()
-        self.interval = CHECKPOINT_SECONDS
-
-    def add(self, part: Part, batch: Batch) -> None:
-        self.pending += [number for number, _ in part.cards]
-        self.printed += batch.cards
-
-    def checkpoint(self, written: list[Batch]) -> None:
-        if time.monotonic() - self.last >= self.interval:
-            self.note(written, "in progress")
-
-    def note(self, written: list[Batch], status: str) -> None:
-        """Note the pending cards as printed (not for a proof), then write the index."""
-        started = time.monotonic()
-        if self.pending and not self.plan.proof:
-            network = self.plan.network
-            registry.record_printed(network.root, self.pending, network.as_of, network.registry)
-        self.pending = []
-        write_index(self.plan, self.target, written, status, self.total)
-        self.last = time.monotonic()
-        self.interval = max(CHECKPOINT_SECONDS, 4 * (self.last - started))
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 # --- the index ------------------------------------------------------------------------------------
@@ -265,8 +239,9 @@ def write_index(plan: Plan, target: Path, written: Sequence[Batch], status: str,
 
 _STATUS = {
     "complete": "complete",
-    "in progress": "in progress: the batches listed are written and noted as printed; if no print run is going "
-                   "on, it stopped before the end: print the rest with --only-new",
+    "in progress": "in progress: the batches listed are written, and are noted in the registry as printed when "
+                   "the run ends; if no print run is going on, it was killed: its cards are not noted as printed, "
+                   "--only-new prints them again",
     "stopped": "stopped before the end: the batches listed are written and noted as printed; print the rest "
                "with --only-new",
 }

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import enum
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -288,7 +290,7 @@ def cards_print(
     check_target(target)
     key = signing_key(network.root, network.settings.id, key_file, no_new_key)
     try:
-        with print_progress() as progress:
+        with print_progress() as progress, _terminated_as_interrupted():
             run = print_cards(network, key, target, sheet=sheet.value, company=company, only_new=only_new, proof=proof,
                               batch_sheets=batch_sheets, progress=progress)
     except NothingToPrint as nothing:
@@ -297,6 +299,27 @@ def cards_print(
         console.print_text(_printed(run) + say(f"; signed with key {key.key_id} ({key.path})",
                                                f"; firmate con la chiave {key.key_id} ({key.path})"))
     report_held_back(network, company)
+
+
+@contextmanager
+def _terminated_as_interrupted() -> Iterator[None]:
+    """SIGTERM (a CI job's timeout, `kill`) stops a print run as Ctrl-C does: the batches written
+    are noted in the registry and the index before the command ends."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _issued(issued: int, dry_run: bool, company: str | None, leaving: int, held: int) -> str:

@@ -35,10 +35,11 @@ def print_progress() -> Iterator[Callable[[Progress], None]]:
         if shown["bar"] is None:
             if now - started < SHOW_AFTER:
                 return
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+            from rich.progress import BarColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+            from rich.progress import Progress as Bar
 
             # redrawn when told, not by a thread of its own: the run forks its workers meanwhile
-            shown["bar"] = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[said]}"),
+            shown["bar"] = Bar(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[said]}"),
                                     TimeElapsedColumn(), TimeRemainingColumn(), console=out, transient=True,
                                     auto_refresh=False)
             shown["bar"].start()

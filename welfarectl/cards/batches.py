@@ -122,7 +122,7 @@ def print_batches(plan: Plan, chosen: Sequence[tuple[Card, Employee]], target: P
     written: list[Batch] = []
     shrunk: list[tuple[str, str, float]] = []
     held: list[tuple[str, str, float]] = []
-    noted: list[str] = []  # the cards of the batches written, noted in the registry when the run ends or stops
+    done = printed = 0  # chosen cards dealt with by the batches written (or wholly held back); cards printed
     report = progress or (lambda _: None)
     report(Progress(0, len(chosen), 0, len(bounds)))
     status = "stopped"
@@ -132,15 +132,18 @@ def print_batches(plan: Plan, chosen: Sequence[tuple[Card, Employee]], target: P
                 shrunk += part.shrunk
                 held += part.held
                 if part.pdf is not None:
-                    pdf = batch_path(target, len(written) + 1, width)
-                    written.append(_write_batch(plan, part, pdf, len(noted)))
-                    noted += [number for number, _ in part.cards]
+                    written.append(_write_batch(plan, part, target, len(written) + 1, width, printed))
+                    printed += len(part.cards)
                     write_index(plan, target, written, "in progress", len(chosen))
+                done = end
                 report(Progress(end, len(chosen), len(written), len(bounds)))
         status = "complete"
     finally:
         if written:
             if not plan.proof:
+                # the registry's own strings, not the workers' copies: a million numbers held once
+                left_out = {number for number, *_ in held}
+                noted = [card.number for card, _ in chosen[:done] if card.number not in left_out]
                 network = plan.network
                 registry.record_printed(network.root, noted, network.as_of, network.registry)
             write_index(plan, target, written, status, len(chosen))
@@ -148,19 +151,15 @@ def print_batches(plan: Plan, chosen: Sequence[tuple[Card, Employee]], target: P
     return BatchRun(tuple(written), index_path(target), tuple(shrunk), tuple(held))
 
 
-def _write_batch(plan: Plan, part: Part, pdf: Path, before: int) -> Batch:
-    """One batch's files; `before`: cards printed by the batches before it."""
+def _write_batch(plan: Plan, part: Part, target: Path, number: int, width: int, before: int) -> Batch:
+    """Batch `number`'s files; `before`: cards printed by the batches before it."""
+    pdf = batch_path(target, number, width)
     first, last = part.cards[0], part.cards[-1]
-    extra = (f"Batch: {pdf.stem.rpartition('-')[2]}, cards {before + 1:,} to {before + len(part.cards):,} of the run "
-             f"(the run's batches are listed in {index_path(_run_target(pdf)).name})\n")
+    extra = (f"Batch: {number:0{width}d}, cards {before + 1:,} to {before + len(part.cards):,} of the run "
+             f"(the run's batches are listed in {index_path(target).name})\n")
     write_part(part, pdf, ticket_text(plan, part, pdf, extra))
-    return Batch(int(pdf.stem.rpartition("-")[2]), pdf, len(part.cards), part.sheets, first[0], last[0], first[1],
-                 last[1], hashlib.sha256(part.pdf).hexdigest(), hashlib.sha256(part.manifest).hexdigest())
-
-
-def _run_target(batch_pdf: Path) -> Path:
-    """cards-a4.pdf for cards-a4-0001.pdf."""
-    return batch_pdf.with_name(batch_pdf.stem.rpartition("-")[0] + batch_pdf.suffix)
+    return Batch(number, pdf, len(part.cards), part.sheets, first[0], last[0], first[1], last[1],
+                 hashlib.sha256(part.pdf).hexdigest(), hashlib.sha256(part.manifest).hexdigest())
 
 
 # --- making the batches on every core -------------------------------------------------------------

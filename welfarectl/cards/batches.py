@@ -39,7 +39,7 @@ from welfarectl.network.members import Employee
 
 from . import registry
 from .ledger import Card
-from .printjob import Part, Plan, cannot_write, make_part, ticket_text, write_part
+from .printjob import Entry, Part, Plan, cannot_write, entries, make_part, ticket_text, write_part
 from .sheets import SHEETS
 
 DEFAULT_BATCH_CARDS = 5_000  # a run of more cards is printed in batches of about this many (70 MB to draw each)
@@ -163,13 +163,11 @@ def _write_batch(plan: Plan, part: Part, target: Path, number: int, width: int, 
 
 
 # --- making the batches on every core -------------------------------------------------------------
-_JOB: tuple[Plan, Sequence[tuple[Card, Employee]]] | None = None  # what forked workers inherit
+_PLAN: Plan | None = None  # what forked workers inherit
 
 
-def _make_batch(bounds: tuple[int, int]) -> Part:
-    plan, chosen = _JOB
-    start, end = bounds
-    return make_part(plan, chosen[start:end], helper=False)
+def _make_batch(chosen: list[Entry]) -> Part:
+    return make_part(_PLAN, chosen, helper=False)
 
 
 def available_cores() -> int:
@@ -183,7 +181,7 @@ def available_cores() -> int:
 def _parts(plan: Plan, chosen, bounds: list[tuple[int, int]], workers: int | None) -> Iterator[Iterator[Part]]:
     """The batches' parts in order, made by `workers` processes forked from this one (default:
     one a core), or here with one worker or where fork is not available."""
-    global _JOB
+    global _PLAN
     import multiprocessing
 
     from welfarectl.pdf.fonts import register_fonts
@@ -194,18 +192,20 @@ def _parts(plan: Plan, chosen, bounds: list[tuple[int, int]], workers: int | Non
     except ValueError:
         context = None
     if context is None or workers < 2:
-        yield (make_part(plan, chosen[start:end]) for start, end in bounds)
+        yield (make_part(plan, entries(chosen[start:end])) for start, end in bounds)
         return
     register_fonts()  # once, before the fork: every worker inherits the parsed fonts
-    _JOB = (plan, chosen)
-    # the loaded network stays shared with the workers only while nothing writes to its pages:
-    # the cyclic collector would, in every worker, so the objects made so far are left out of it
+    _PLAN = plan
+    # Workers share the loaded network with this process, page by page, as long as neither writes
+    # to a page. So each batch's cards are sent to its worker as plain values (`entries`), made
+    # here as the pool asks for them, and the objects made so far are left out of the cyclic
+    # collector, which would otherwise write to all of them in every worker.
     gc.freeze()
     try:
         with context.Pool(workers, initializer=_leave_interrupts_to_the_parent) as pool:
-            yield pool.imap(_make_batch, bounds, chunksize=1)
+            yield pool.imap(_make_batch, (entries(chosen[start:end]) for start, end in bounds), chunksize=1)
     finally:
-        _JOB = None
+        _PLAN = None
         gc.unfreeze()
 
 

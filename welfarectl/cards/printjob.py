@@ -18,6 +18,7 @@ import hashlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from welfarectl.base.output import BadTarget, write_bytes_atomic, write_text_atomic
@@ -105,21 +106,30 @@ class Part:
     held: tuple[tuple[str, str, float], ...]  # (card, text, size) not printed: the text fits only too small
 
 
-def make_part(plan: Plan, chosen: Sequence[tuple[Card, Employee]],
-              on_sheet: Callable[[int], None] | None = None, helper: bool = True) -> Part:
-    """The PDF of these chosen cards, signed here; `on_sheet(cards drawn)` after each sheet.
-    `helper`: whether the renderer may start a process of its own for the QR codes (not from a
-    worker of a pool, which may not have children)."""
+Entry = tuple[str, str, str, date]  # a chosen card as plain values: number, holder's name, company id, expiry
+
+
+def entries(chosen: Sequence[tuple[Card, Employee]]) -> list[Entry]:
+    """The chosen cards as plain values: what a worker is sent, so that it never touches (and so
+    copies, page by page) the network's objects it shares with the command."""
+    return [(card.number, person.name, card.company, card.expires) for card, person in chosen]
+
+
+def make_part(plan: Plan, chosen: Sequence[Entry], on_sheet: Callable[[int], None] | None = None,
+              helper: bool = True) -> Part:
+    """The PDF of these chosen cards (`entries`), signed here; `on_sheet(cards drawn)` after each
+    sheet. `helper`: whether the renderer may start a process of its own for the QR codes (not
+    from a worker of a pool, which may not have children)."""
     network = plan.network
     settings = network.settings
     cards = [render.PrintCard(
-        number=card.number,
-        holder=person.name,
-        company=network.company_name(card.company),
-        expires=card.expires,
-        payload=qr_text(encode_payload(card.number, card.expires, settings.id, plan.key), settings.card.verify_url),
-        company_id=card.company,
-    ) for card, person in chosen]
+        number=number,
+        holder=holder,
+        company=network.company_name(company),
+        expires=expires,
+        payload=qr_text(encode_payload(number, expires, settings.id, plan.key), settings.card.verify_url),
+        company_id=company,
+    ) for number, holder, company, expires in chosen]
     fields, fallbacks = plan.fields, plan.fallbacks
     smallest = {card.number: render.too_small(card, plan.front, plan.back, fields, fallbacks) for card in cards}
     held = tuple((number, *small) for number, small in smallest.items() if small is not None)

@@ -247,3 +247,31 @@ def test_a_run_that_stops_part_way_notes_the_batches_written_and_only_new_prints
     assert set(written) == printed_cards(root) - set(reprinted)
     assert set(written).isdisjoint(reprinted)
     assert sorted(written + reprinted) == sorted(active_cards(root))
+
+
+def test_ctrl_c_during_a_run_in_batches_exits_130_in_one_line_and_leaves_the_index_and_registry_agreeing(
+        issued, fixed_key_file, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = Path(shutil.copytree(issued, tmp_path / "net"))
+    env = {**os.environ, "WELFARECTL_AS_OF": TODAY.isoformat(), "LANG": "C", "WELFARECTL_SIGNING_KEY": str(fixed_key_file)}
+    process = subprocess.Popen([sys.executable, "-m", "welfarectl", "-C", str(root), "cards", "print", "--batch-sheets",
+                                "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    out = root / "output" / "cards"
+    deadline = time.monotonic() + 60
+    while not (out / "cards-a4-0002.pdf").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal does: to the command and its workers
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines()[-1].startswith("error: interrupted") and err.count("interrupted") == 1
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    listed = {row["card"] for row in rows(out / "cards-a4-index.csv")
+              for row in fronts(out / row["file"].replace(".pdf", ".csv"))}
+    assert len(listed) >= 2 * SHEETS["a4"].per_sheet
+    assert listed == printed_cards(root)

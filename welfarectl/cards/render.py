@@ -193,10 +193,13 @@ def _qr_matrices(cards: Sequence[PrintCard], helper: bool = True) -> Iterator[It
 
 def _leave_interrupts_to_the_parent() -> None:
     """Ctrl-C reaches every process of the terminal's group: the worker ignores it, so the command
-    alone reports it, in one line, instead of a traceback from each process."""
+    alone reports it, in one line, instead of a traceback from each process. The worker ends
+    quietly when the pool terminates it, whatever the command does with SIGTERM (`cards print`
+    turns it into an interrupt)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _draw_sheet(canvas, geometry: Sheet, sides: dict, batch: Sequence[PrintCard], number: int,

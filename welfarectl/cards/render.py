@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import io
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -113,20 +113,24 @@ def _fit(element: TextElement, text: str, fallbacks: tuple[str, ...]):
 
 
 def render(cards: Sequence[PrintCard], front: Layout, back: Layout, fields_common: dict, sheet: str,
-           proof: bool = False, fallbacks: tuple[str, ...] = ()) -> PrintJob:
+           proof: bool = False, fallbacks: tuple[str, ...] = (), *, on_sheet: Callable[[int], None] | None = None,
+           helper: bool = True) -> PrintJob:
     """The PDF as bytes, the manifest rows and the job ticket. `fallbacks`: the registered names
     of the network's fallback fonts (`fontfiles.CardFonts.names`)."""
     out = io.BytesIO()
-    job = render_to(out, cards, front, back, fields_common, sheet, proof, fallbacks)
+    job = render_to(out, cards, front, back, fields_common, sheet, proof, fallbacks, on_sheet=on_sheet, helper=helper)
     return PrintJob(out.getvalue(), job.manifest, job.ticket, job.shrunk)
 
 
 def render_to(out: str | BinaryIO, cards: Sequence[PrintCard], front: Layout, back: Layout,
-              fields_common: dict, sheet: str, proof: bool = False, fallbacks: tuple[str, ...] = ()) -> PrintJob:
+              fields_common: dict, sheet: str, proof: bool = False, fallbacks: tuple[str, ...] = (), *,
+              on_sheet: Callable[[int], None] | None = None, helper: bool = True) -> PrintJob:
     """Write the PDF to a path or binary file; returns the manifest and the ticket. ReportLab
     holds every page until it writes the file: about 14 kB a card, 180 MB at the peak for
-    10,000 cards on A4. A proof has PROOF_MARK across every side of every card, so that no card
-    of it can be handed out."""
+    10,000 cards on A4 (a large run is printed in batches: `cards/batches.py`). A proof has
+    PROOF_MARK across every side of every card, so that no card of it can be handed out.
+    `on_sheet(cards drawn so far)` is called after each sheet; `helper=False` keeps the QR codes
+    in this process (a pool's worker may not start one of its own)."""
     from reportlab.pdfgen.canvas import Canvas
 
     if sheet not in SHEETS:
@@ -148,15 +152,17 @@ def render_to(out: str | BinaryIO, cards: Sequence[PrintCard], front: Layout, ba
         _define_marks(canvas, geometry, len(cards))
     manifest: list[dict] = []
     per_sheet = geometry.per_sheet
-    on_sheet: dict[str, bytes] = {}  # the QR matrices of the sheet being drawn, by payload
+    matrices_on_sheet: dict[str, bytes] = {}  # the QR matrices of the sheet being drawn, by payload
     for side in sides.values():
-        side.matrices = on_sheet
-    with _qr_matrices(cards) as matrices:
+        side.matrices = matrices_on_sheet
+    with _qr_matrices(cards, helper) as matrices:
         for number, start in enumerate(range(0, len(cards), per_sheet), start=1):
             batch = cards[start:start + per_sheet]
-            on_sheet.clear()
-            on_sheet.update((card.payload, next(matrices)) for card in batch)
+            matrices_on_sheet.clear()
+            matrices_on_sheet.update((card.payload, next(matrices)) for card in batch)
             _draw_sheet(canvas, geometry, sides, batch, number, manifest)
+            if on_sheet is not None:
+                on_sheet(start + len(batch))
     canvas.save()
     return PrintJob(None, manifest, job_ticket(geometry, len(cards), fields_common),
                     tuple(sides["front"].shrunk + sides["back"].shrunk))
@@ -166,10 +172,11 @@ _PARALLEL_FROM = 64  # cards; below this a helper process costs more than it sav
 
 
 @contextmanager
-def _qr_matrices(cards: Sequence[PrintCard]) -> Iterator[Iterator[bytes]]:
+def _qr_matrices(cards: Sequence[PrintCard], helper: bool = True) -> Iterator[Iterator[bytes]]:
     """The cards' QR matrices in order. For a real batch a second process computes them while
     this one draws (choosing each code's mask costs about 0.6 ms, the drawing about as much), so
-    the two cores share the work; the matrices are the same either way."""
+    the two cores share the work; the matrices are the same either way. Without `helper` (in a
+    pool's worker, where the pool keeps the cores busy) they are computed here."""
     payloads = (card.payload for card in cards)
     try:
         import multiprocessing
@@ -177,7 +184,7 @@ def _qr_matrices(cards: Sequence[PrintCard]) -> Iterator[Iterator[bytes]]:
         context = multiprocessing.get_context("fork")
     except (ImportError, ValueError):
         context = None
-    if context is None or len(cards) < _PARALLEL_FROM:
+    if context is None or not helper or len(cards) < _PARALLEL_FROM:
         yield map(card_qr_matrix, payloads)
         return
     with context.Pool(1, initializer=_leave_interrupts_to_the_parent) as pool:
@@ -186,10 +193,13 @@ def _qr_matrices(cards: Sequence[PrintCard]) -> Iterator[Iterator[bytes]]:
 
 def _leave_interrupts_to_the_parent() -> None:
     """Ctrl-C reaches every process of the terminal's group: the worker ignores it, so the command
-    alone reports it, in one line, instead of a traceback from each process."""
+    alone reports it, in one line, instead of a traceback from each process. The worker ends
+    quietly when the pool terminates it, whatever the command does with SIGTERM (`cards print`
+    turns it into an interrupt)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _draw_sheet(canvas, geometry: Sheet, sides: dict, batch: Sequence[PrintCard], number: int,

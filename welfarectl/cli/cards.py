@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import enum
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -259,18 +261,27 @@ def cards_print(
         "the manifest (.csv) and job ticket (.txt) go beside it.")] = None,
     proof: Annotated[bool, typer.Option("--proof", help="A proof to check, not a batch: the cards are not "
                                         "noted as printed, so --only-new still picks them.")] = False,
+    batch_sheets: Annotated[int | None, typer.Option(
+        "--batch-sheets", metavar="N", min=0,
+        help="Print in numbered batches of N sheets (PATH-0001.pdf ...), each with its manifest and job ticket, "
+        "plus an index of the batches (PATH-index.csv and .txt) with their card ranges and checksums. Default: "
+        "one PDF, or batches of about 5,000 cards when the run has more; 0: one PDF whatever the size.")] = None,
     key_file: KeyFileOption = None,
     no_new_key: NoNewKeyOption = False,
 ) -> None:
     """Print the active cards, fronts and backs, ready for the print shop.
 
-    Every run but a --proof is noted in the registry, so that --only-new prints only what is new.
-    Errors in one employee's workbook row (a name the card font cannot print...) hold back only
-    that person's card: the others print, the people held back are listed, and the command exits
-    10. Any other error prints nothing (exit 1).
+    Every run but a --proof is noted in the registry, so that --only-new prints only what is new;
+    a run in batches notes each batch once it is written, so a run that stops part way (an error,
+    Ctrl-C) leaves the registry and the index saying which cards are printed. Errors in one
+    employee's workbook row (a name the card font cannot print...) hold back only that person's
+    card: the others print, the people held back are listed, and the command exits 10. Any other
+    error prints nothing (exit 1).
     """
     from welfarectl.base.output import check_target
     from welfarectl.cards.printrun import NothingToPrint, print_cards
+
+    from .progress import print_progress
 
     network = load_for_cards(ctx)
     company = company_of(network, company)
@@ -279,13 +290,36 @@ def cards_print(
     check_target(target)
     key = signing_key(network.root, network.settings.id, key_file, no_new_key)
     try:
-        run = print_cards(network, key, target, sheet=sheet.value, company=company, only_new=only_new, proof=proof)
+        with print_progress() as progress, _terminated_as_interrupted():
+            run = print_cards(network, key, target, sheet=sheet.value, company=company, only_new=only_new, proof=proof,
+                              batch_sheets=batch_sheets, progress=progress)
     except NothingToPrint as nothing:
         console.print_text(_nothing_to_print(nothing))
     else:
         console.print_text(_printed(run) + say(f"; signed with key {key.key_id} ({key.path})",
                                                f"; firmate con la chiave {key.key_id} ({key.path})"))
     report_held_back(network, company)
+
+
+@contextmanager
+def _terminated_as_interrupted() -> Iterator[None]:
+    """SIGTERM (a CI job's timeout, `kill`) stops a print run as Ctrl-C does: the batches written
+    are noted in the registry and the index before the command ends."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _issued(issued: int, dry_run: bool, company: str | None, leaving: int, held: int) -> str:
@@ -314,21 +348,6 @@ def _issued(issued: int, dry_run: bool, company: str | None, leaving: int, held:
         said.append(say(f"; held back: {held} (errors in their workbook rows, listed below)",
                         f"; in attesa: {held} (errori nelle loro righe della cartella di lavoro, elencati sotto)"))
     return "".join(said)
-    if issued:
-        verb = "would issue" if dry_run else "issued"
-        them = "them" if issued != 1 else "it"
-        said = f"{verb} {_cards(issued, 'card')}" + ("" if dry_run else f"; print {them} with `welfarectl cards print --only-new`")
-    elif leaving or held:
-        said = "no card to issue" + (f" for {company}" if company else "")
-    else:
-        said = ("no card to issue: every current employee" + (f" of {company}" if company else "")
-                + " has an active card (or had one withdrawn)")
-    if leaving:
-        said += (f"; not issued: {_cards(leaving, 'current employee')} with a leaving date "
-                 "(nobody who is leaving gets a new card)")
-    if held:
-        said += f"; held back: {held} (errors in their workbook rows, listed below)"
-    return said
 
 
 def _nothing_to_print(nothing) -> str:
@@ -385,10 +404,21 @@ def _points(size: float) -> str:
 
 def _printed(run) -> str:
     """The facts of a print run, worded in the run's language, one clause each."""
-    said = [say(f"{_cards(run.cards, 'card')} on {_cards(run.sheets, 'sheet')} -> {run.target} "
-                f"(manifest {run.manifest.name}, job ticket {run.ticket.name})",
-                f"{_cards_it(run.cards)} su {count(run.sheets, 'foglio', 'fogli')} -> {run.target} "
-                f"(elenco {run.manifest.name}, scheda di lavorazione {run.ticket.name})")]
+    if run.batches:
+        first, last = run.batches[0].pdf, run.batches[-1].pdf
+        files = f"{first}" if first == last else f"{first} ... {last.name}"
+        batches = f"{len(run.batches):,} batch{'es' if len(run.batches) != 1 else ''}"
+        readable = run.target.with_suffix(".txt").name
+        said = [say(f"{_cards(run.cards, 'card')} on {_cards(run.sheets, 'sheet')} in {batches} -> {files}, each "
+                    f"with its manifest (.csv) and job ticket (.txt); index {run.target} (and {readable})",
+                    f"{_cards_it(run.cards)} su {count(run.sheets, 'foglio', 'fogli')} in "
+                    f"{count(len(run.batches), 'lotto', 'lotti')} -> {files}, ognuno con il suo elenco (.csv) e la "
+                    f"sua scheda di lavorazione (.txt); indice {run.target} (e {readable})")]
+    else:
+        said = [say(f"{_cards(run.cards, 'card')} on {_cards(run.sheets, 'sheet')} -> {run.target} "
+                    f"(manifest {run.manifest.name}, job ticket {run.ticket.name})",
+                    f"{_cards_it(run.cards)} su {count(run.sheets, 'foglio', 'fogli')} -> {run.target} "
+                    f"(elenco {run.manifest.name}, scheda di lavorazione {run.ticket.name})")]
     if run.proof:
         said.append(say(", a proof: not noted as printed", ", una prova: non registrata come stampata"))
     if run.skipped:
@@ -410,20 +440,3 @@ def _printed(run) -> str:
     if run.held:
         said.append(say("; not printed: ", "; non stampate: ") + _held(run.held))
     return "".join(said)
-    said = (f"{_cards(run.cards, 'card')} on {_cards(run.sheets, 'sheet')} -> {run.target} "
-            f"(manifest {run.manifest.name}, job ticket {run.ticket.name})")
-    if run.proof:
-        said += ", a proof: not noted as printed"
-    if run.skipped:
-        said += (f"; not printed: {run.skipped} card{'s' if run.skipped != 1 else ''} of people who left or are in "
-                 "no workbook (`welfarectl validate` lists them; revoke them)")
-    if run.held_back:
-        said += (f"; held back: {_cards(run.held_back, 'card')} (errors in their holders' workbook rows, "
-                 "listed below)")
-    if run.shrunk:
-        card, text, size = min(run.shrunk, key=lambda item: item[2])
-        said += (f"; {len(run.shrunk)} text{'s' if len(run.shrunk) != 1 else ''} printed below min_size, "
-                 f"the smallest '{text}' at {size:g} pt on card {card}")
-    if run.held:
-        said += f"; not printed: {_held(run.held)}"
-    return said

@@ -25,6 +25,11 @@ def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
+def stderr_console() -> Console:
+    """Standard error's console: what a command says while it runs (progress), apart from its result."""
+    return _console(stderr=True)
+
+
 def print_problems(problems: list[Problem], lang: str, *, errors_only: bool = False) -> None:
     """One line per problem, then the counts. With `errors_only` the warnings are not listed, but
     still counted, so the summary reads as `validate`'s does."""

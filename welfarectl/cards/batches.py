@@ -62,6 +62,7 @@ class Batch:
     last_company: str
     sha256: str
     manifest_sha256: str
+    end: int = 0  # where its cards end among the run's chosen cards: those before are dealt with
 
     @property
     def manifest(self) -> Path:
@@ -132,7 +133,7 @@ def print_batches(plan: Plan, chosen: Sequence[tuple[Card, Employee]], target: P
                 shrunk += part.shrunk
                 held += part.held
                 if part.pdf is not None:
-                    written.append(_write_batch(plan, part, target, len(written) + 1, width, printed))
+                    written.append(_write_batch(plan, part, target, len(written) + 1, width, printed, end))
                     printed += len(part.cards)
                     write_index(plan, target, written, "in progress", len(chosen))
                 done = end
@@ -142,6 +143,8 @@ def print_batches(plan: Plan, chosen: Sequence[tuple[Card, Employee]], target: P
         if written:
             if not plan.proof:
                 # the registry's own strings, not the workers' copies: a million numbers held once
+                # a stop right after a batch is listed, before `done` follows it: the batch counts
+                done = max(done, written[-1].end)
                 left_out = {number for number, *_ in held}
                 noted = [card.number for card, _ in chosen[:done] if card.number not in left_out]
                 network = plan.network
@@ -151,15 +154,16 @@ def print_batches(plan: Plan, chosen: Sequence[tuple[Card, Employee]], target: P
     return BatchRun(tuple(written), index_path(target), tuple(shrunk), tuple(held))
 
 
-def _write_batch(plan: Plan, part: Part, target: Path, number: int, width: int, before: int) -> Batch:
-    """Batch `number`'s files; `before`: cards printed by the batches before it."""
+def _write_batch(plan: Plan, part: Part, target: Path, number: int, width: int, before: int, end: int) -> Batch:
+    """Batch `number`'s files; `before`: cards printed by the batches before it; `end`: where its
+    cards end among the run's chosen cards."""
     pdf = batch_path(target, number, width)
     first, last = part.cards[0], part.cards[-1]
     extra = (f"Batch: {number:0{width}d}, cards {before + 1:,} to {before + len(part.cards):,} of the run "
              f"(the run's batches are listed in {index_path(target).name})\n")
     write_part(part, pdf, ticket_text(plan, part, pdf, extra))
     return Batch(number, pdf, len(part.cards), part.sheets, first[0], last[0], first[1], last[1],
-                 hashlib.sha256(part.pdf).hexdigest(), hashlib.sha256(part.manifest).hexdigest())
+                 hashlib.sha256(part.pdf).hexdigest(), hashlib.sha256(part.manifest).hexdigest(), end)
 
 
 # --- making the batches on every core -------------------------------------------------------------

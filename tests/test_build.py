@@ -291,3 +291,23 @@ def test_the_inputs_the_build_hashes_are_the_files_the_loaders_read(small_networ
     cards = inputs.sources_of(small_network, ["cards"])["cards"]
     assert [path for path, _ in cards.inputs if path.startswith("members/")] == \
         [p.relative_to(small_network).as_posix() for p in list_workbooks(small_network)]
+
+
+def test_a_large_print_run_is_built_in_batches_and_every_batch_is_in_the_manifest(home, key, tmp_path, monkeypatch):
+    from welfarectl.cards import batches
+
+    monkeypatch.setattr(batches, "DEFAULT_BATCH_CARDS", 10)  # a region's run, in miniature
+    root = copy_small_network(tmp_path / "net")
+    done = build(root, home, "cards", key=key)
+    assert done.exit_code == 0, done.output
+    out = root / "output" / "cards"
+    pdfs = sorted(out.glob("cards-a4-new-0*.pdf"))
+    assert len(pdfs) >= 2, done.output
+    listed = {each["path"] for each in manifest(root)["targets"]["cards"]["outputs"]}
+    for pdf in pdfs:
+        assert {f"output/cards/{pdf.name}", f"output/cards/{pdf.stem}.csv", f"output/cards/{pdf.stem}.txt"} <= listed
+    assert {"output/cards/cards-a4-new-index.csv", "output/cards/cards-a4-new-index.txt"} <= listed
+    assert "up to date" in build(root, home, "cards", "--check", key=key).output
+    pdfs[-1].unlink()  # a batch lost on the way to the print shop
+    stale = build(root, home, "cards", "--check", key=key)
+    assert stale.exit_code == 1 and pdfs[-1].name in stale.output

@@ -101,8 +101,11 @@ def print_batch(network: Network, key) -> Step:
         run = print_cards(network, key, network.root / CARDS_BATCH, sheet=CARDS_SHEET, only_new=True)
     except NothingToPrint as nothing:
         return Step("cards", "nothing-to-print", held_back=nothing.held_back, too_small=len(nothing.held))
-    return Step("cards", "printed", (run.target, run.manifest, run.ticket), cards=run.cards, sheets=run.sheets,
-                held_back=run.held_back, too_small=len(run.held))
+    files = (run.target, run.manifest, run.ticket)  # a run in batches: its index, and each batch's three files
+    if run.batches:
+        files = (run.target, run.ticket, *(each for batch in run.batches for each in (batch.pdf, batch.manifest, batch.ticket)))
+    return Step("cards", "printed", files, cards=run.cards, sheets=run.sheets, held_back=run.held_back,
+                too_small=len(run.held))
 
 
 def write_edition(network: Network, company: str | None) -> Step:

@@ -22,7 +22,7 @@ from .runner import HELD_BACK, run_of
 def build(
     ctx: typer.Context,
     targets: Annotated[list[str] | None, typer.Argument(
-        metavar="[TARGET]...", help="What to build: cards, booklet, report, verifier (default: all of them).")] = None,
+        metavar="TARGET", help="What to build: cards, booklet, report, verifier (default: all of them).")] = None,
     *,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, metavar="N",
                                              help="Processes to build on (default: one per core).")] = None,

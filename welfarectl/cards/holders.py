@@ -241,7 +241,22 @@ def parse_holders(lines: Iterable[bytes], expected: int = 0) -> tuple[Holders, l
     return found, problems
 
 
+# A line as `Holder.line` writes it: the four keys in order, texts without escapes or control
+# characters, pseudonym and key in their forms. Such a line decodes to these texts exactly, as
+# json.loads would decode it; any other line goes through json.loads and the checks of its form.
+_PLAIN_LINE = re.compile(rb'\{"holder":"(p1-[0-9a-f]{32})","company":"([^"\\\x00-\x1f]+)",'
+                         rb'"codice_fiscale":"([^"\\\x00-\x1f]+)","key":"([0-9a-f]{32})"\}')
+
+
 def _decode(raw: bytes) -> Holder:
+    plain = _PLAIN_LINE.fullmatch(raw)
+    if plain is not None:
+        try:
+            record = Holder(*(part.decode("utf-8") for part in plain.groups()))
+        except UnicodeDecodeError:
+            pass
+        else:
+            return _checked(record)
     try:
         value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -252,6 +267,11 @@ def _decode(raw: bytes) -> Holder:
     record = Holder(**value)
     if not is_pseudonym(record.holder) or not _KEY.fullmatch(record.key):
         raise ValueError("the pseudonym or the key is not in its form", "lo pseudonimo o la chiave non è nella sua forma")
+    return _checked(record)
+
+
+def _checked(record: Holder) -> Holder:
+    """The record, if its key gives its pseudonym."""
     if pseudonym(record.key, record.company, record.codice_fiscale) != record.holder:
         raise ValueError("the key does not give the pseudonym: the line was edited",
                          "la chiave non dà lo pseudonimo: la riga è stata modificata")

@@ -160,7 +160,9 @@ def read_employees(path: Path, rel: str, company: str) -> tuple[list[Employee], 
 
 def read_staff(path: Path, rel: str, company: str) -> tuple[list[Employee], list[RowWithErrors], list[Problem]]:
     """`read_employees`, and the rows with errors that gave no Employee."""
-    _, employees, rejected, problems = read_staff_tables(path, rel, company)
+    tables, employees, rejected, problems = read_staff_tables(path, rel, company)
+    for table in tables:  # each Employee keeps its table for its cells' places, not the rows read
+        table.rows = []
     return employees, rejected, problems
 
 

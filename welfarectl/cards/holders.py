@@ -33,6 +33,7 @@ from pathlib import Path
 
 from welfarectl.base.problems import Location, Problem, os_reason, problem
 
+from .plainlines import dump_line
 from .rowindex import RowIndex
 
 HOLDERS_FILE = "members/holders.jsonl"
@@ -50,8 +51,8 @@ class Holder:
     key: str  # hex
 
     def line(self) -> bytes:
-        return json.dumps({"holder": self.holder, "company": self.company, "codice_fiscale": self.codice_fiscale,
-                           "key": self.key}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return dump_line({"holder": self.holder, "company": self.company, "codice_fiscale": self.codice_fiscale,
+                          "key": self.key})
 
 
 def is_pseudonym(text: str) -> bool:
@@ -100,6 +101,9 @@ class Holders:
         a record already."""
         if self.find(record.holder) is not None or self.row_of(record.company, record.codice_fiscale) is not None:
             return None
+        return self._store(record)
+
+    def _store(self, record: Holder) -> int:
         row = len(self._companies)
         self._pseudonyms += bytes.fromhex(record.holder[len(PREFIX):])
         self._keys += bytes.fromhex(record.key)
@@ -151,8 +155,8 @@ class Holders:
         """The holder's pseudonym, a new record (and key) made for a holder seen first."""
         row = self.row_of(company, codice_fiscale)
         if row is None:
-            row = self.add(new_holder(company, codice_fiscale))
-            assert row is not None  # a random key's pseudonym is new
+            record = new_holder(company, codice_fiscale)
+            row = self._store(record)  # not `add`: the person has no record, and a random key's pseudonym is new
         return self.pseudonym(row)
 
     def forget(self, company: str, codice_fiscale: str) -> Holder | None:

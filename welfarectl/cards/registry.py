@@ -30,6 +30,7 @@ from welfarectl.base.problems import Location, Problem, os_reason, problem
 from .holders import HOLDERS_FILE, is_pseudonym, read_holders
 from .ledger import REASONS, REGISTRY_FILE, Card, Event, Registry, RegistryError, each_event, feed_line, read_lines
 from .number import explain_card_number, format_card_number, new_card_number, normalise_card_number
+from .plainlines import dump_line
 
 LOCK_FILE = "members/.cards.lock"
 HEAD_FILE = "members/cards.head"
@@ -185,8 +186,7 @@ class _Transaction:
 
     def append(self, **fields: object) -> None:
         reg = self.registry
-        raw = json.dumps({"seq": (reg.last_seq or 0) + 1, **fields, "prev": reg.last_hash},
-                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        raw = dump_line({"seq": (reg.last_seq or 0) + 1, **fields, "prev": reg.last_hash})
         wrong = feed_line(reg, raw, reg.lines + 1)
         if wrong:  # a bug here, never bad data: the registry was sound and the caller checked
             raise RuntimeError(f"refusing to write an invalid registry line: {wrong[0].message()}")

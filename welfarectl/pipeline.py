@@ -21,6 +21,7 @@ from welfarectl.cards.keys import load_public_keys
 from welfarectl.cards.layout import load_layouts
 from welfarectl.cards.payload import qr_version
 from welfarectl.cards.registry import read_registry
+from welfarectl.cards.registryfork import reading_registry
 from welfarectl.network import checks as network_checks
 from welfarectl.network.catalogue import load_catalogue
 from welfarectl.network.members import list_workbooks, load_staff
@@ -38,14 +39,16 @@ def load_network(root: Path, *, as_of: date) -> tuple[Network, list[Problem]]:
     layouts. Returns the Network and all
     problems, sorted by file and position. Raises NotANetwork if `root` has no catalogue/."""
     network, problems = _load_catalogue(root, as_of)
-    network.employees, network.rows_with_errors, found = load_staff(root)
-    network.workbooks = [path.stem for path in list_workbooks(root)]
-    problems += found
-    areas = [(a.id, a.name, a.name_en) for a in network.macro_areas]
-    network.survey, found = load_survey(root, areas)
-    problems += found
-    problems += network_checks.run_checks(network)
-    problems += _load_card_sources(network)
+    with reading_registry(root) as registry:  # a large one on the other core, while the workbooks are read
+        network.employees, network.rows_with_errors, found = load_staff(root)
+        network.workbooks = [path.stem for path in list_workbooks(root)]
+        problems += found
+        areas = [(a.id, a.name, a.name_en) for a in network.macro_areas]
+        network.survey, found = load_survey(root, areas)
+        problems += found
+        problems += network_checks.run_checks(network)
+        network.registry, found = registry()
+    problems += found + _load_card_sources(network)
     problems += card_checks.run_checks(network)
     network.booklet_prose, found = load_prose(root)
     problems += found
@@ -142,9 +145,7 @@ def _load_catalogue(root: Path, as_of: date) -> tuple[Network, list[Problem]]:
 
 def _load_card_sources(network: Network) -> list[Problem]:
     root = network.root
-    network.registry, problems = read_registry(root)
-    network.public_keys, found = load_public_keys(root)
-    problems = problems + found
+    network.public_keys, problems = load_public_keys(root)
     network.fonts, found = load_card_fonts(network)
     problems += found
     if (root / TEMPLATES_DIR).is_dir():

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from welfarectl.base import output
 from welfarectl.base.problems import Location, Problem, os_reason, problem
@@ -118,6 +119,11 @@ def read_events(network_dir: Path) -> Iterator[Event]:
     """The events of the network's registry, a line at a time: for a registry read without problems."""
     with open(network_dir / REGISTRY_FILE, "rb") as handle:
         yield from each_event(handle)
+
+
+def registry_stamp(handle: BinaryIO) -> tuple[int, int, int]:
+    """The open file's identity, as `Registry.stamp` records it."""
+    return _stamp(os.fstat(handle.fileno()))
 
 
 def _stamp(status: os.stat_result) -> tuple[int, int, int]:

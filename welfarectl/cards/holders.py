@@ -33,7 +33,6 @@ from pathlib import Path
 
 from welfarectl.base.problems import Location, Problem, os_reason, problem
 
-from .plainlines import dump_line
 from .rowindex import RowIndex
 
 HOLDERS_FILE = "members/holders.jsonl"
@@ -51,8 +50,8 @@ class Holder:
     key: str  # hex
 
     def line(self) -> bytes:
-        return dump_line({"holder": self.holder, "company": self.company, "codice_fiscale": self.codice_fiscale,
-                          "key": self.key})
+        return json.dumps({"holder": self.holder, "company": self.company, "codice_fiscale": self.codice_fiscale,
+                           "key": self.key}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def is_pseudonym(text: str) -> bool:
@@ -120,6 +119,11 @@ class Holders:
         self._by_pseudonym.add(self._pseudonym_key(row), row)
         self._by_person.add(hash((record.company, record.codice_fiscale)), row)
         return row
+
+    def reserve(self, count: int) -> None:
+        """Room in the indexes for `count` records in all (`RowIndex.reserve`)."""
+        self._by_pseudonym.reserve(count)
+        self._by_person.reserve(count)
 
     def find(self, holder: str) -> int | None:
         """The row of a pseudonym's record; None for a pseudonym without one (forgotten) or a text

@@ -11,7 +11,6 @@ after, as for any line.
 
 from __future__ import annotations
 
-import json
 import re
 
 # JSON texts with no escape and no control character (which the decoder refuses), as UTF-8 bytes
@@ -38,28 +37,3 @@ def decode_issued(raw: bytes) -> dict | None:
     except UnicodeDecodeError:
         return None  # the decoder says what is wrong with it
 
-
-_PLAIN_TEXT = re.compile('[^"\\\\\x00-\x1f]*')  # a text json.dumps writes between quotes as it is
-
-
-def dump_line(fields: dict) -> bytes:
-    """`fields` as one compact JSON object in UTF-8, byte for byte what
-    `json.dumps(fields, ensure_ascii=False, separators=(",", ":"))` writes: texts that need no
-    escape, whole numbers and nulls are written here, anything else by json.dumps."""
-    parts = []
-    for key, value in fields.items():
-        if type(key) is not str or not _PLAIN_TEXT.fullmatch(key):
-            return _dumps(fields)
-        if type(value) is str and _PLAIN_TEXT.fullmatch(value):
-            parts.append(f'"{key}":"{value}"')
-        elif type(value) is int:
-            parts.append(f'"{key}":{value}')
-        elif value is None:
-            parts.append(f'"{key}":null')
-        else:
-            return _dumps(fields)
-    return ("{" + ",".join(parts) + "}").encode("utf-8")
-
-
-def _dumps(fields: dict) -> bytes:
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

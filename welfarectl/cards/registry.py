@@ -31,7 +31,6 @@ from welfarectl.base.problems import Location, Problem, os_reason, problem
 from .holders import HOLDERS_FILE, is_pseudonym, read_holders
 from .ledger import REASONS, REGISTRY_FILE, Card, Event, Registry, RegistryError, each_event, feed_line, read_lines
 from .number import explain_card_number, format_card_number, new_card_number, normalise_card_number
-from .plainlines import dump_line
 
 LOCK_FILE = "members/.cards.lock"
 HEAD_FILE = "members/cards.head"
@@ -192,7 +191,8 @@ class _Transaction:
 
     def append(self, **fields: object) -> None:
         reg = self.registry
-        raw = dump_line({"seq": (reg.last_seq or 0) + 1, **fields, "prev": reg.last_hash})
+        raw = json.dumps({"seq": (reg.last_seq or 0) + 1, **fields, "prev": reg.last_hash},
+                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         wrong = feed_line(reg, raw, reg.lines + 1)
         if wrong:  # a bug here, never bad data: the registry was sound and the caller checked
             raise RuntimeError(f"refusing to write an invalid registry line: {wrong[0].message()}")
@@ -343,6 +343,7 @@ def run_issue(network, company: str | None = None, dry_run: bool = False) -> Iss
     leaving = 0
     with _transaction(network.root, network.registry, dry_run=dry_run) as tx:
         covered = tx.registry.cards.covered(day)  # an active card, or one withdrawn
+        tx.registry.holders.reserve(len(tx.registry.holders) + len(network.employees))  # at most one new record each
         first = len(tx.registry.cards)
         for person in sorted(network.current_employees(), key=lambda person: person.sort_key()):
             if person.holder in covered or person.holder in held_back or (company is not None

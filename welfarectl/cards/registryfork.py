@@ -66,17 +66,17 @@ class _Child:
         self.pipe: int | None = readable
 
     def result(self) -> tuple[Registry, list[Problem]]:
-        chunks = []
         assert self.pipe is not None
         with os.fdopen(self.pipe, "rb") as answer:
             self.pipe = None
-            while chunk := answer.read(1 << 20):
-                chunks.append(chunk)
+            try:
+                kind, value = pickle.load(answer)  # as it comes: the message is never whole in memory
+            except EOFError:  # the child died without answering
+                kind, value = "died", None
         os.waitpid(self.pid, 0)
         self.pid = 0
-        if not chunks:  # the child died without answering
+        if kind == "died":
             return read_registry(self.root)
-        kind, value = pickle.loads(b"".join(chunks))
         if kind == "raised":
             raise value
         registry, problems = value
@@ -102,11 +102,11 @@ def _answer(root: Path, pipe: int) -> int:
             if registry.source is not None:
                 registry.source.close()
                 registry.source = None
-            message = pickle.dumps(("read", (registry, problems)), protocol=pickle.HIGHEST_PROTOCOL)
+            answer: tuple = ("read", (registry, problems))
         except BaseException as exc:  # noqa: BLE001 (anything, even Ctrl-C, is the parent's to raise)
-            message = pickle.dumps(("raised", exc), protocol=pickle.HIGHEST_PROTOCOL)
+            answer = ("raised", exc)
         with os.fdopen(pipe, "wb") as out:
-            out.write(message)
+            pickle.dump(answer, out, protocol=pickle.HIGHEST_PROTOCOL)
         return 0
     except BaseException:  # noqa: BLE001 (the parent, gone or not, reads the registry itself)
         return 1

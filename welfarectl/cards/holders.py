@@ -160,7 +160,8 @@ class Holders:
         row = self.row_of(company, codice_fiscale)
         if row is None:
             record = new_holder(company, codice_fiscale)
-            row = self._store(record)  # not `add`: the person has no record, and a random key's pseudonym is new
+            self._store(record)  # not `add`: the person has no record, and a random key's pseudonym is new
+            return record.holder
         return self.pseudonym(row)
 
     def forget(self, company: str, codice_fiscale: str) -> Holder | None:

@@ -60,6 +60,7 @@ class _Child:
         readable, writable = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # the child: read, answer, and end without running the parent's exit handlers
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # `stop` ends it at once, whatever the command set
             os.close(readable)
             os._exit(_answer(root, writable))
         os.close(writable)

@@ -54,6 +54,7 @@ class CardTable(Mapping[str, Card]):
     otherwise the text written (a codice fiscale before pseudonyms, a forgotten pseudonym)."""
 
     def __init__(self, holders: Holders, expected: int = 0) -> None:
+        # `expected` (about how many cards) is taken as other tables take it; this one needs no sizing
         self.holders = holders
         self._numbers = array("i")  # the 8 digits as a number
         self._companies = array("I")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 from welfarectl.base.cells import split_cell
@@ -21,6 +22,7 @@ from welfarectl.cards.keys import load_public_keys
 from welfarectl.cards.layout import load_layouts
 from welfarectl.cards.payload import qr_version
 from welfarectl.cards.registry import read_registry
+from welfarectl.cards.registryfork import reading_registry
 from welfarectl.network import checks as network_checks
 from welfarectl.network.catalogue import load_catalogue
 from welfarectl.network.members import list_workbooks, load_staff
@@ -38,14 +40,16 @@ def load_network(root: Path, *, as_of: date) -> tuple[Network, list[Problem]]:
     layouts. Returns the Network and all
     problems, sorted by file and position. Raises NotANetwork if `root` has no catalogue/."""
     network, problems = _load_catalogue(root, as_of)
-    network.employees, network.rows_with_errors, found = load_staff(root)
-    network.workbooks = [path.stem for path in list_workbooks(root)]
-    problems += found
-    areas = [(a.id, a.name, a.name_en) for a in network.macro_areas]
-    network.survey, found = load_survey(root, areas)
-    problems += found
-    problems += network_checks.run_checks(network)
-    problems += _load_card_sources(network)
+    with reading_registry(root) as registry:  # a large one on the other core, while the workbooks are read
+        network.employees, network.rows_with_errors, found = load_staff(root)
+        network.workbooks = [path.stem for path in list_workbooks(root)]
+        problems += found
+        areas = [(a.id, a.name, a.name_en) for a in network.macro_areas]
+        network.survey, found = load_survey(root, areas)
+        problems += found
+        problems += network_checks.run_checks(network)
+        network.registry, found = registry()
+    problems += found + _load_card_sources(network)
     problems += card_checks.run_checks(network)
     network.booklet_prose, found = load_prose(root)
     problems += found
@@ -96,26 +100,30 @@ def hold_back(network: Network, problems: list[Problem]) -> tuple[list[HeldBack]
     """The people held back by errors confined to their rows, and the errors that are not (which
     block everything). A person held back for a codice fiscale listed twice holds back every row
     with that codice fiscale: which of them is right is for HR to say."""
+    errors = [found for found in problems if found.severity == "error"]
+    # Only the rows errors are found at are looked up: a million employees' rows are not kept for a few.
+    wanted = {key for found in errors if found.code in ROW_CODES and (key := _row_key(found.location)) is not None}
     rows: dict[tuple[str, str, int], tuple[str, str | None, str | None]] = {}  # (file, sheet, row) -> who
-    for person in network.employees:
-        rows[(person.table.file, person.table.sheet, person.row)] = (person.company, person.name, person.codice_fiscale)
-    for found in network.rows_with_errors:
-        rows[_row_key(found.location)] = (found.company, found.name, found.codice_fiscale)
+    if wanted:
+        for person in network.employees:
+            key = (person.table.file, person.table.sheet, person.row)
+            if key in wanted:
+                rows[key] = (person.company, person.name, person.codice_fiscale)
+        for rejected in network.rows_with_errors:
+            key = _row_key(rejected.location)
+            if key in wanted:
+                rows[key] = (rejected.company, rejected.name, rejected.codice_fiscale)
     by_row: dict[tuple[str, str, int], list[Problem]] = defaultdict(list)
     blocking = []
-    for found in problems:
-        if found.severity != "error":
-            continue
+    for found in errors:
         key = _row_key(found.location) if found.code in ROW_CODES else None
         if key is None or key not in rows:
             blocking.append(found)
         else:
             by_row[key].append(found)
-    holders_of: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for company, _, code in rows.values():
-        if code:
-            holders_of[code].add((company, code))
     held = []
+    holders_of = _holders_of(network, {str(dict(found.params)["value"]) for found_at in by_row.values()
+                                       for found in found_at if found.code == "duplicate-codice-fiscale"})
     for key in sorted(by_row, key=lambda key: (key[0], key[1], key[2])):
         company, name, code = rows[key]
         holders = {(company, code)} if code else set()
@@ -125,6 +133,16 @@ def hold_back(network: Network, problems: list[Problem]) -> tuple[list[HeldBack]
         held.append(HeldBack(company, Location(key[0], sheet=key[1], cell=f"A{key[2]}"), name, code,
                              tuple(by_row[key]), frozenset(holders)))
     return held, blocking
+
+
+def _holders_of(network: Network, codes: set[str]) -> dict[str, set[tuple[str, str]]]:
+    """(company, codice fiscale) of every row, read or with errors, with one of `codes`, by code."""
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    if codes:
+        for row in chain(network.employees, network.rows_with_errors):
+            if row.codice_fiscale in codes:
+                found[row.codice_fiscale].add((row.company, row.codice_fiscale))
+    return found
 
 
 def _row_key(location: Location) -> tuple[str, str, int] | None:
@@ -142,9 +160,7 @@ def _load_catalogue(root: Path, as_of: date) -> tuple[Network, list[Problem]]:
 
 def _load_card_sources(network: Network) -> list[Problem]:
     root = network.root
-    network.registry, problems = read_registry(root)
-    network.public_keys, found = load_public_keys(root)
-    problems = problems + found
+    network.public_keys, problems = load_public_keys(root)
     network.fonts, found = load_card_fonts(network)
     problems += found
     if (root / TEMPLATES_DIR).is_dir():

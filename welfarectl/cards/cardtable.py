@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .holders import Holders, is_pseudonym
-from .rowindex import RowIndex
+from .number import FIRST_SERIAL
 
 REASONS = ("lost", "left", "withdrawn")  # stored as 1, 2, 3; 0 is no reason
 
@@ -54,6 +54,7 @@ class CardTable(Mapping[str, Card]):
     otherwise the text written (a codice fiscale before pseudonyms, a forgotten pseudonym)."""
 
     def __init__(self, holders: Holders, expected: int = 0) -> None:
+        # `expected` (about how many cards) is taken as other tables take it; this one needs no sizing
         self.holders = holders
         self._numbers = array("i")  # the 8 digits as a number
         self._companies = array("I")
@@ -70,7 +71,12 @@ class CardTable(Mapping[str, Card]):
         self._printed = bytearray()
         self._replaces: dict[int, str] = {}  # few cards replace or are replaced: kept aside
         self._replaced_by: dict[int, str] = {}
-        self._by_number = RowIndex(self._numbers.__getitem__, expected)
+        # Rows by serial (the number without its check digit, which the serial decides): serials are
+        # handed out in order, so an array indexed by serial less the first (-1 where none) finds a
+        # card in one step, in 4 bytes a card; the few far from the others (a registry edited by
+        # hand) are kept aside, so that the array stays within twice the cards.
+        self._by_serial = array("i")
+        self._odd_serials: dict[int, int] = {}
 
     # --- storing
 
@@ -89,7 +95,7 @@ class CardTable(Mapping[str, Card]):
         self._printed.append(0)
         if replaces is not None:
             self._replaces[row] = replaces
-        self._by_number.add(int(number), row)
+        self._index(int(number) // 10, row)
         return row
 
     def end(self, row: int, day: date, reason: str | None = None, replaced_by: str | None = None) -> None:
@@ -125,8 +131,22 @@ class CardTable(Mapping[str, Card]):
         """The row of the card with `number`, or None."""
         if not (isinstance(number, str) and len(number) == 8 and number.isascii() and number.isdigit()):
             return None
-        wanted, numbers = int(number), self._numbers
-        return self._by_number.find(wanted, lambda row: numbers[row] == wanted)
+        wanted = int(number)
+        at = wanted // 10 - FIRST_SERIAL
+        if 0 <= at < len(self._by_serial):
+            row = self._by_serial[at]
+        else:
+            row = self._odd_serials.get(wanted // 10, -1)
+        return row if row >= 0 and self._numbers[row] == wanted else None
+
+    def _index(self, serial: int, row: int) -> None:
+        at, dense = serial - FIRST_SERIAL, self._by_serial
+        if 0 <= at < 2 * len(self._numbers) + 65536:
+            if at >= len(dense):
+                dense.extend(array("i", [-1]) * (at + 1 - len(dense)))
+            dense[at] = row
+        else:
+            self._odd_serials[serial] = row
 
     def card(self, row: int) -> Card:
         ref, ended, reason = self._holders[row], self._ended[row], self._reasons[row]
@@ -221,9 +241,8 @@ class CardTable(Mapping[str, Card]):
         """The same cards, in columns of their own, with `holders` (a copy of this table's)."""
         twin = CardTable(holders)
         for name, value in vars(self).items():
-            if name not in ("holders", "_by_number"):
+            if name != "holders":
                 setattr(twin, name, copy.copy(value))
-        twin._by_number = self._by_number.copy(twin._numbers.__getitem__)
         return twin
 
 

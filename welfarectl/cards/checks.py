@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from welfarectl.base.italian import format_day
-from welfarectl.base.problems import Location, Problem, problem
+from welfarectl.base.problems import Problem, problem
 from welfarectl.network.network import Network
 from welfarectl.pdf.fonts import unprintable
 
@@ -42,17 +42,23 @@ def check_printable_names(net: Network) -> Iterator[Problem]:
     if net.layouts is None:
         return
     fonts: CardFonts = net.fonts or NO_FALLBACKS
+    fallbacks = fonts.names
+    # A million people share a few thousand names: each text is looked at once.
+    missing_in: dict[str, str | None] = {}
 
-    def report(text: str, where: Location) -> Iterator[Problem]:
-        missing = unprintable(text, fallbacks=fonts.names)
-        if missing:
-            yield unprintable_problem(text, missing, where, fonts.label())
+    def missing(text: str) -> str | None:
+        if text not in missing_in:
+            missing_in[text] = unprintable(text, fallbacks=fallbacks)
+        return missing_in[text]
 
     for org in net.member_companies:
-        yield from report(org.name, net.where(org, "name"))
+        if found := missing(org.name):
+            yield unprintable_problem(org.name, found, net.where(org, "name"), fonts.label())
     for person in net.current_employees():
         for column in ("given_name", "surname"):
-            yield from report(getattr(person, column), person.location(column))
+            text = getattr(person, column)
+            if found := missing(text):  # the cell's location made only for a problem
+                yield unprintable_problem(text, found, person.location(column), fonts.label())
 
 
 CHECKS: list[Callable[[Network], Iterable[Problem]]] = [

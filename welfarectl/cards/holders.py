@@ -100,6 +100,9 @@ class Holders:
         a record already."""
         if self.find(record.holder) is not None or self.row_of(record.company, record.codice_fiscale) is not None:
             return None
+        return self._store(record)
+
+    def _store(self, record: Holder) -> int:
         row = len(self._companies)
         self._pseudonyms += bytes.fromhex(record.holder[len(PREFIX):])
         self._keys += bytes.fromhex(record.key)
@@ -116,6 +119,11 @@ class Holders:
         self._by_pseudonym.add(self._pseudonym_key(row), row)
         self._by_person.add(hash((record.company, record.codice_fiscale)), row)
         return row
+
+    def reserve(self, count: int) -> None:
+        """Room in the indexes for `count` records in all (`RowIndex.reserve`)."""
+        self._by_pseudonym.reserve(count)
+        self._by_person.reserve(count)
 
     def find(self, holder: str) -> int | None:
         """The row of a pseudonym's record; None for a pseudonym without one (forgotten) or a text
@@ -151,8 +159,9 @@ class Holders:
         """The holder's pseudonym, a new record (and key) made for a holder seen first."""
         row = self.row_of(company, codice_fiscale)
         if row is None:
-            row = self.add(new_holder(company, codice_fiscale))
-            assert row is not None  # a random key's pseudonym is new
+            record = new_holder(company, codice_fiscale)
+            self._store(record)  # not `add`: the person has no record, and a random key's pseudonym is new
+            return record.holder
         return self.pseudonym(row)
 
     def forget(self, company: str, codice_fiscale: str) -> Holder | None:
@@ -241,7 +250,22 @@ def parse_holders(lines: Iterable[bytes], expected: int = 0) -> tuple[Holders, l
     return found, problems
 
 
+# A line as `Holder.line` writes it: the four keys in order, texts without escapes or control
+# characters, pseudonym and key in their forms. Such a line decodes to these texts exactly, as
+# json.loads would decode it; any other line goes through json.loads and the checks of its form.
+_PLAIN_LINE = re.compile(rb'\{"holder":"(p1-[0-9a-f]{32})","company":"([^"\\\x00-\x1f]+)",'
+                         rb'"codice_fiscale":"([^"\\\x00-\x1f]+)","key":"([0-9a-f]{32})"\}')
+
+
 def _decode(raw: bytes) -> Holder:
+    plain = _PLAIN_LINE.fullmatch(raw)
+    if plain is not None:
+        try:
+            record = Holder(*(part.decode("utf-8") for part in plain.groups()))
+        except UnicodeDecodeError:
+            pass
+        else:
+            return _checked(record)
     try:
         value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -252,6 +276,11 @@ def _decode(raw: bytes) -> Holder:
     record = Holder(**value)
     if not is_pseudonym(record.holder) or not _KEY.fullmatch(record.key):
         raise ValueError("the pseudonym or the key is not in its form", "lo pseudonimo o la chiave non è nella sua forma")
+    return _checked(record)
+
+
+def _checked(record: Holder) -> Holder:
+    """The record, if its key gives its pseudonym."""
     if pseudonym(record.key, record.company, record.codice_fiscale) != record.holder:
         raise ValueError("the key does not give the pseudonym: the line was edited",
                          "la chiave non dà lo pseudonimo: la riga è stata modificata")

@@ -38,6 +38,7 @@ from welfarectl.base.problems import Location, Problem, problem
 from .cardtable import REASONS, Card, CardTable
 from .holders import Holders
 from .number import FIRST_SERIAL, format_card_number, is_card_number
+from .plainlines import decode_issued
 
 REGISTRY_FILE = "members/cards.jsonl"
 _SHA256 = re.compile("[0-9a-f]{64}")
@@ -255,6 +256,9 @@ def _chain_problem(seq: object, previous_seq: int | None, number: int) -> Proble
 
 
 def _decode(raw: bytes) -> dict:
+    plain = decode_issued(raw)  # most lines: the writer's own layout, read without the decoder
+    if plain is not None:
+        return plain
     if not raw.strip():
         raise BrokenRule("an empty line", "una riga vuota")
     try:

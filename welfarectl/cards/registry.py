@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from welfarectl.base import output
 from welfarectl.base.problems import Location, Problem, os_reason, problem
@@ -117,6 +118,11 @@ def read_events(network_dir: Path) -> Iterator[Event]:
     """The events of the network's registry, a line at a time: for a registry read without problems."""
     with open(network_dir / REGISTRY_FILE, "rb") as handle:
         yield from each_event(handle)
+
+
+def registry_stamp(handle: BinaryIO) -> tuple[int, int, int]:
+    """The open file's identity, as `Registry.stamp` records it."""
+    return _stamp(os.fstat(handle.fileno()))
 
 
 def _stamp(status: os.stat_result) -> tuple[int, int, int]:
@@ -337,8 +343,9 @@ def run_issue(network, company: str | None = None, dry_run: bool = False) -> Iss
     leaving = 0
     with _transaction(network.root, network.registry, dry_run=dry_run) as tx:
         covered = tx.registry.cards.covered(day)  # an active card, or one withdrawn
+        tx.registry.holders.reserve(len(tx.registry.holders) + len(network.employees))  # at most one new record each
         first = len(tx.registry.cards)
-        for person in sorted(network.current_employees(), key=lambda person: person.sort_key()):
+        for person in _in_issue_order(network.current_employees()):
             if person.holder in covered or person.holder in held_back or (company is not None
                                                                           and person.company != company):
                 continue
@@ -351,6 +358,16 @@ def run_issue(network, company: str | None = None, dry_run: bool = False) -> Iss
             covered.add(person.holder)  # after the line: the holder has a record now, marked in a byte
         issued = tx.registry.cards.rows(first)
     return IssueRun(issued, leaving)
+
+
+def _in_issue_order(people: list) -> Iterator:
+    """`people` sorted by `Employee.sort_key`, a company at a time: its first part is the company,
+    so this is the same order, with the keys of one company at a time in memory, not a million."""
+    by_company: dict[str, list] = {}
+    for person in people:
+        by_company.setdefault(person.company, []).append(person)
+    for company in sorted(by_company):
+        yield from sorted(by_company.pop(company), key=lambda person: person.sort_key())
 
 
 def revoke_card(network_dir: Path, number: str, reason: str, day: date) -> Card:

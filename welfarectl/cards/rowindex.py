@@ -75,9 +75,21 @@ class RowIndex:
         twin._slots, twin._tags, twin._mask, twin._count = array("i", self._slots), bytearray(self._tags), self._mask, self._count
         return twin
 
+    def reserve(self, count: int) -> None:
+        """Room for `count` rows in all, made at once: for a caller about to add many (growing a
+        slot array at a time would place every row again at each doubling)."""
+        size = len(self._slots)
+        while size < 2 * count:
+            size *= 2
+        if size > len(self._slots):
+            self._resize(size)
+
     def _grow(self) -> None:
+        self._resize(2 * len(self._slots))
+
+    def _resize(self, size: int) -> None:
         old = self._slots
-        self._slots = array("i", [_EMPTY]) * (2 * len(old))
+        self._slots = array("i", [_EMPTY]) * size
         self._tags = bytearray(len(self._slots))
         self._mask = len(self._slots) - 1
         self._count = 0

@@ -15,11 +15,6 @@ from stdnum import damm
 FIRST_SERIAL = 1_000_000
 LAST_SERIAL = 9_999_999
 _DIGITS = re.compile("[0-9]*")
-# The Damm quasigroup of order 10 (Damm 2004, as stdnum.damm has it), row after row.
-_DAMM = (0, 3, 1, 7, 5, 9, 8, 6, 4, 2, 7, 0, 9, 2, 1, 5, 4, 8, 6, 3, 4, 2, 0, 6, 8, 7, 1, 3, 5, 9,
-         1, 7, 5, 0, 9, 8, 3, 4, 2, 6, 6, 1, 2, 3, 0, 4, 5, 9, 7, 8, 3, 6, 7, 4, 2, 0, 9, 5, 8, 1,
-         5, 8, 6, 9, 7, 2, 0, 1, 3, 4, 8, 9, 4, 5, 3, 6, 2, 0, 1, 7, 9, 4, 3, 8, 6, 1, 7, 2, 0, 5,
-         2, 5, 8, 1, 4, 3, 6, 7, 9, 0)
 
 
 def new_card_number(serial: int) -> str:
@@ -33,12 +28,7 @@ def is_card_number(text: object) -> bool:
     """Exactly 8 ASCII digits whose last is the Damm check digit of the first seven."""
     if not (isinstance(text, str) and len(text) == 8 and text.isascii() and text.isdigit()):
         return False
-    # stdnum.damm.is_valid's walk through the quasigroup, on a flat table: a registry of a million
-    # cards asks this of every number it reads, and this is twice as fast.
-    interim = 0
-    for code in text.encode("ascii"):
-        interim = _DAMM[10 * interim + code - 48]
-    return interim == 0
+    return damm.checksum(text) == 0  # is_valid's own walk, without its exceptions: asked of every card read
 
 
 def normalise_card_number(text: str) -> str | None:

@@ -255,31 +255,21 @@ def explain_invalid_codice_fiscale(code: str) -> str | None:
     return None
 
 
-# A personal codice fiscale as python-stdnum's `codicefiscale.validate` accepts it once cleaned:
-# letters for the names, digits (or their omocodia letters) for year, day and place.
+# A personal codice fiscale in its plain form: letters for the names, digits (or their omocodia
+# letters) for year, day and place; what python-stdnum's `validate` accepts once it has cleaned a code.
 _PERSONAL = re.compile("[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
-_ODD = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-                [1, 0, 5, 7, 9, 13, 15, 17, 19, 21] + [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6,
-                                                        8, 12, 14, 16, 10, 22, 25, 24, 23], strict=True))
-_EVEN = {**{str(n): n for n in range(10)}, **{chr(65 + n): n for n in range(26)}}
-_DATE_DIGITS = {**{str(n): n for n in range(10)}, **{letter: n for n, letter in enumerate("LMNPQRSTUV")}}
-_MONTHS = {letter: n for n, letter in enumerate("ABCDEHLMPRST", 1)}
 
 
 def _plainly_valid(code: str) -> bool:
-    """Whether `code` is a valid personal codice fiscale in its plain form (16 upper-case ASCII
-    characters, nothing to clean): the pattern, the check character, a birth day that exists
-    (year in 1920-2019, as python-stdnum reads it; day + 40 for women). False sends the code to
-    python-stdnum, which says why it is not one, or accepts the forms this does not look at."""
-    if not _PERSONAL.fullmatch(code):
+    """Whether `code` is a valid personal codice fiscale already in its plain form (16 upper-case
+    ASCII characters, nothing to clean), asked of python-stdnum's own check character and birth
+    date without its cleaning, which is half its time (20 µs a code: 20 s at a million). False
+    sends the code to `codicefiscale.validate`, which says why it is not one, or accepts the forms
+    this does not look at."""
+    if not _PERSONAL.fullmatch(code) or codicefiscale.calc_check_digit(code[:15]) != code[15]:
         return False
-    total = sum(_ODD[char] for char in code[0:15:2]) + sum(_EVEN[char] for char in code[1:15:2])
-    if "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[total % 26] != code[15]:
-        return False
-    year = _DATE_DIGITS[code[6]] * 10 + _DATE_DIGITS[code[7]]
-    day = (_DATE_DIGITS[code[9]] * 10 + _DATE_DIGITS[code[10]]) % 40
     try:
-        date(1900 + year if year >= 20 else 2000 + year, _MONTHS[code[8]], day)
-    except ValueError:
+        codicefiscale.get_birth_date(code)
+    except ValidationError:
         return False
     return True

@@ -24,13 +24,13 @@ SMALL_COMPANIES = ("ferramenta-centrale-soliera", "osteria-del-tortellino-felice
 _runner = CliRunner()
 
 
-def copy_small_network(root: Path) -> Path:
+def copy_small_network(root: Path, companies: tuple[str, ...] = SMALL_COMPANIES) -> Path:
     """The sample's catalogue (without its public keys) and card templates, and the workbooks of
-    three member companies: small enough to load in a tenth of a second."""
+    `companies` (by default three: small enough to load in a tenth of a second)."""
     shutil.copytree(ROOT / "catalogue", root / "catalogue", ignore=shutil.ignore_patterns("keys"))
     shutil.copytree(ROOT / "templates", root / "templates")
     (root / "members").mkdir()
-    for company in SMALL_COMPANIES:
+    for company in companies:
         shutil.copy(ROOT / "members" / f"{company}.xlsx", root / "members")
     return root
 

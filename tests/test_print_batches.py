@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from cardkeys import signing_key
-from networks import ROOT, TODAY, run_welfarectl
+from networks import TODAY, copy_small_network, run_welfarectl
 from pdfpages import read_qr_codes, render_page
 from pypdf import PdfReader
 
@@ -39,20 +39,11 @@ SHEETS_A_BATCH = 4
 PER_BATCH = SHEETS_A_BATCH * SHEETS["a4"].per_sheet
 
 
-def copy_network(root: Path) -> Path:
-    shutil.copytree(ROOT / "catalogue", root / "catalogue", ignore=shutil.ignore_patterns("keys"))
-    shutil.copytree(ROOT / "templates", root / "templates")
-    (root / "members").mkdir()
-    for company in COMPANIES:
-        shutil.copy(ROOT / "members" / f"{company}.xlsx", root / "members")
-    return root
-
-
 @pytest.fixture(scope="module")
 def issued(tmp_path_factory) -> Path:
     """A network of a few hundred employees, each with a card; tests take copies."""
     home = tmp_path_factory.mktemp("issued-batches")
-    root = copy_network(home / "net")
+    root = copy_small_network(home / "net", COMPANIES)
     done = run_welfarectl("-C", root, "cards", "issue", home=home)
     assert done.exit_code == 0, done.output
     return root

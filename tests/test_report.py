@@ -368,3 +368,38 @@ def test_in_a_two_way_table_the_withheld_cells_close_a_rectangle():
     assert marks == {(0, 0): SMALL, (1, 0): WITHHELD, (0, 1): WITHHELD, (1, 1): WITHHELD}
     seen = recover(marks, equations_of({**values, **marks}, [0, 1], [0, 1], "t", "t"), 63)
     assert seen == {(0, 0): {1, 2, 3, 4}}
+
+
+# --- a region's thousands of companies ------------------------------------------------------------
+def test_a_network_of_more_companies_than_a_chart_holds_charts_the_largest_and_tables_them_all(tmp_path):
+    """One bar a company fits a page up to MAX_COMPANY_BARS companies: a region's thousands made
+    a chart taller than the page, which ReportLab cannot place (it raised LayoutError)."""
+    from stdnum import luhn
+    from stdnum.it import codicefiscale
+
+    from welfarectl.report.pdf import MAX_COMPANY_BARS
+
+    root = copy_small_network(tmp_path / "net")
+    extra = MAX_COMPANY_BARS + 30  # one bar each would not fit a page
+    entries = []
+    for n in range(1, extra + 1):
+        vat = f"0{n:06d}036"
+        entries.append(f"  - id: impresa-{n:03d}\n    name: Impresa {n:03d} S.r.l.\n    legal_form: S.r.l.\n"
+                       f"    kind: company\n    roles: [member-company]\n"
+                       f'    partita_iva: "{vat + luhn.calc_check_digit(vat)}"\n    ateco: C\n'
+                       f"    address:\n      street: Via Emilia {n}\n      postcode: \"41121\"\n      city: Modena\n"
+                       f"      province: MO\n    joined: 2018-03-01\n")
+        people = []
+        for i in range(n % 7 + 1):  # 1 to 7 people: companies of different sizes
+            stem = f"VRDLGU{60 + i:02d}{'ABCDEHLMPRST'[n % 12]}{1 + n % 28:02d}F257"
+            people.append(["Verdi", f"Luigi{i}", stem + codicefiscale.calc_check_digit(stem), "01/03/2018"])
+        write_workbook(root / "members" / f"impresa-{n:03d}.xlsx",
+                       [["Cognome", "Nome", "Codice fiscale", "Data assunzione"], *people])
+    organisations = root / "catalogue" / "organisations.yaml"
+    organisations.write_text(organisations.read_text("utf-8").rstrip("\n") + "\n" + "".join(entries), "utf-8")
+    report = build(root, tmp_path / "home")
+    text = re.sub(r"\s+", " ", report.pdf_text)
+    companies = len(report.json["tables"]["companies"]["rows"])
+    assert companies > MAX_COMPANY_BARS
+    assert f"le {MAX_COMPANY_BARS} imprese con più dipendenti, su {companies} (tutte nella tabella)" in text
+    assert all(f"Impresa {n:03d} S.r.l." in text for n in range(1, extra + 1))  # every one in the table

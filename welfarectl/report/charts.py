@@ -42,7 +42,7 @@ def bars(categories: Sequence[str], series: Sequence[Series], *, width: float, a
     from reportlab.graphics.shapes import Drawing, String
     from reportlab.lib.colors import HexColor, white
 
-    if not any(_number(v) > 0 for s in series for v in s.values):
+    if not any(number(v) > 0 for s in series for v in s.values):
         return None
     register_fonts()
     format_value = _formatter(kind, lang)
@@ -64,7 +64,7 @@ def bars(categories: Sequence[str], series: Sequence[Series], *, width: float, a
     # top to bottom in the legend's order.
     drawn = list(series) if stacked else list(reversed(series))
     colours = list(colours[:len(series)]) if stacked else list(reversed(colours[:len(series)]))
-    chart.data = [[_number(v) for v in s.values] for s in drawn]
+    chart.data = [[number(v) for v in s.values] for s in drawn]
     chart.categoryAxis.categoryNames = [fit_label(c, label_width - 8, label_size) for c in categories]
     chart.categoryAxis.reverseDirection = 1
     chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = FONT, label_size
@@ -160,7 +160,8 @@ def _label(value, format_value: Callable[[float], str], inner: bool) -> str:
     return format_value(value)
 
 
-def _number(value) -> float:
+def number(value) -> float:
+    """A value as a bar length: a count, or 0 for a suppression mark or a missing value."""
     return value if isinstance(value, int | float) and not isinstance(value, bool) else 0
 
 

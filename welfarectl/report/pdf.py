@@ -23,6 +23,7 @@ from .tables import COUNT, POINTS, SCORE, SHARE, TEXT
 
 MARGIN = 18 * MM
 INK = "#222222"
+MAX_COMPANY_BARS = 40  # a chart of one bar a company fits a page up to about this many
 
 
 def _t(lang: str, it: str, en: str) -> str:
@@ -54,6 +55,14 @@ def render_pdf(figures: Figures) -> bytes:
 
     doc.build(story.build(), onFirstPage=on_page, onLaterPages=on_page)
     return out.getvalue()
+
+
+def _largest(rows: list[dict], key: str, most: int) -> list[dict]:
+    """`rows` when there are at most `most`, else the `most` with the largest `key` (a count, or a
+    suppression mark, which counts as under the threshold), largest first, then by label."""
+    if len(rows) <= most:
+        return rows
+    return sorted(rows, key=lambda row: (-charts.number(row.get(key)), str(row.get("label"))))[:most]
 
 
 def _day(figures: Figures) -> str:
@@ -277,8 +286,14 @@ class _Story:
         self.section("Dipendenti e tessere", "Employees and cards")
         self.para(escape(self.t(f"Dipendenti in forza al {_day(f)} e tessere welfare per impresa aderente.",
                                 f"Employees current on {_day(f)} and welfare cards per member company.")))
-        self.chart("Dipendenti in forza per impresa", "Current employees per company",
-                   self.bars([r["label"] for r in table.rows], [Series("", [r["employees"] for r in table.rows])],
+        shown = _largest(table.rows, "employees", MAX_COMPANY_BARS)
+        count = self.number(len(table.rows), COUNT)
+        title_it, title_en = "Dipendenti in forza per impresa", "Current employees per company"
+        if len(shown) < len(table.rows):  # a region's thousands of companies: the largest, all of them in the table
+            title_it += f": le {len(shown)} imprese con più dipendenti, su {count} (tutte nella tabella)"
+            title_en += f": the {len(shown)} companies with most employees, of {count} (all in the table)"
+        self.chart(title_it, title_en,
+                   self.bars([r["label"] for r in shown], [Series("", [r["employees"] for r in shown])],
                              axis_title=self.t("dipendenti in forza", "current employees"), bar_height=5.5),
                    table.spec.source(self.lang).split(",")[0])
         if not f.key_figures["cards_issued"]:

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from xlsxfiles import EMPLOYEE_HEADER, write_workbook
 
-from welfarectl.network.members import Employee, list_workbooks, load_employees
+from welfarectl.network.members import Employee, list_workbooks
+from welfarectl.network.staff import load_employees
 
 ROSSI = "RSSMRA85T10A562S"
 ROSSI_OMOCODIA = "RSSMRA85T10A56NH"  # the same person after an omocodia substitution
@@ -128,3 +129,31 @@ def test_employees_compare_without_their_table(tmp_path):
     employees, _ = found(network(tmp_path, [["Rossi", "Mario", ROSSI, date(2020, 1, 2)]]))
     assert isinstance(employees[0], Employee) and "rows=" not in repr(employees[0])
     assert len({employees[0]}) == 1
+
+
+def test_workbooks_read_on_two_cores_give_what_reading_them_here_gives(tmp_path, monkeypatch):
+    """A region's workbooks are read by forked workers that send their employees back in columns:
+    the same employees in the same order, with their cells' places, the same rows with errors and
+    the same problems, a broken workbook among them included."""
+    import shutil
+
+    from networks import ROOT
+    from xlsxfiles import truncate
+
+    from welfarectl.network import staff
+
+    (tmp_path / "members").mkdir()
+    for path in list_workbooks(ROOT)[:12]:
+        shutil.copy(path, tmp_path / "members")
+    write_workbook(tmp_path / "members" / "acme.xlsx", [EMPLOYEE_HEADER, ["Rossi", "Mario", ROSSI, "02/01/2020"],
+                                                        ["Bianchi", "", "BNCNNA90A41F257X", "31/02/2020"]])
+    shutil.copy(tmp_path / "members" / "acme.xlsx", tmp_path / "members" / "broken.xlsx")
+    truncate(tmp_path / "members" / "broken.xlsx")
+    here = staff.load_staff(tmp_path, workers=1)
+    monkeypatch.setattr(staff, "PARALLEL_FROM", 0)
+    told = []
+    forked = staff.load_staff(tmp_path, lambda read, total: told.append((read, total)), workers=2)
+    assert forked == here and len(here[0]) > 500 and here[1] and here[2]
+    assert [str(p.location("codice_fiscale")) for p in forked[0]] == [str(p.location("codice_fiscale")) for p in here[0]]
+    assert [type(p.hire_date) for p in forked[0][:3]] == [date] * 3
+    assert told == [(n, 14) for n in range(1, 15)]

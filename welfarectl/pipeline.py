@@ -8,6 +8,7 @@ the caller's to decide (`as_of`); nothing here reads a clock.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -25,23 +26,26 @@ from welfarectl.cards.registry import read_registry
 from welfarectl.cards.registryfork import reading_registry
 from welfarectl.network import checks as network_checks
 from welfarectl.network.catalogue import load_catalogue
-from welfarectl.network.members import list_workbooks, load_staff
+from welfarectl.network.members import list_workbooks
 from welfarectl.network.network import HeldBack, Network, require_network_dir
+from welfarectl.network.staff import load_staff
 from welfarectl.network.survey import load_survey
 from welfarectl.pdf import qrmatrix
 
 TEMPLATES_DIR = "templates"
 
 
-def load_network(root: Path, *, as_of: date) -> tuple[Network, list[Problem]]:
+def load_network(root: Path, *, as_of: date, progress: Callable[[int, int], None] | None = None
+                 ) -> tuple[Network, list[Problem]]:
     """Load and check everything in the network directory `root`, as of the day `as_of`: the
     catalogue, the employee workbooks, the survey, the card registry, the public keys, the fallback
     fonts network.yaml names and (when the network prints cards, i.e. has templates/) the card
     layouts. Returns the Network and all
-    problems, sorted by file and position. Raises NotANetwork if `root` has no catalogue/."""
+    problems, sorted by file and position. Raises NotANetwork if `root` has no catalogue/.
+    `progress(read, total)` is told as the workbooks are read."""
     network, problems = _load_catalogue(root, as_of)
     with reading_registry(root) as registry:  # a large one on the other core, while the workbooks are read
-        network.employees, network.rows_with_errors, found = load_staff(root)
+        network.employees, network.rows_with_errors, found = load_staff(root, progress)
         network.workbooks = [path.stem for path in list_workbooks(root)]
         problems += found
         areas = [(a.id, a.name, a.name_en) for a in network.macro_areas]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from welfarectl.base import output
+from welfarectl.base.cores import fork_context, leave_interrupts_to_the_parent
 from welfarectl.base.errors import UsageError
 from welfarectl.base.italian import format_month
 from welfarectl.base.names import check_file_name
@@ -131,29 +132,16 @@ def _discard_staged(tasks: list[tuple[str, str, Path, bool]]) -> None:
 def _map(function, tasks: list):
     """`function` over `tasks` on two processes forked from this one (the loaded network is
     shared, not copied over a pipe), or here where fork is not available."""
-    import multiprocessing
-
     from welfarectl.pdf.fonts import register_fonts
 
     register_fonts()  # once, before the fork: every worker inherits the parsed fonts
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:
-        context = None
+    context = fork_context()
     if context is None or len(tasks) < 2:
         return [function(task) for task in tasks]
-    with context.Pool(min(2, len(tasks)), initializer=_leave_interrupts_to_the_parent) as pool:
+    with context.Pool(min(2, len(tasks)), initializer=leave_interrupts_to_the_parent) as pool:
         # in order, so that the first failure (a full disk) stops the run at once: leaving the
         # block ends the workers, rather than letting them make every other edition first
         return list(pool.imap(function, tasks, chunksize=1))
-
-
-def _leave_interrupts_to_the_parent() -> None:
-    """Ctrl-C reaches every process of the terminal's group: a worker ignores it, so that the
-    command alone reports it, once."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _stage(pdf: bytes, written: Written, target: Path, imposed: bool) -> tuple[Written, list[output.Staged]]:

@@ -27,13 +27,13 @@ import csv
 import gc
 import hashlib
 import io
-import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from welfarectl.base.cores import available_cores, fork_context, leave_interrupts_to_the_parent
 from welfarectl.base.output import write_files_atomic
 from welfarectl.network.members import Employee
 
@@ -174,27 +174,15 @@ def _make_batch(chosen: list[Entry]) -> Part:
     return make_part(_PLAN, chosen, helper=False)
 
 
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 @contextmanager
 def _parts(plan: Plan, chosen, bounds: list[tuple[int, int]], workers: int | None) -> Iterator[Iterator[Part]]:
     """The batches' parts in order, made by `workers` processes forked from this one (default:
     one a core), or here with one worker or where fork is not available."""
     global _PLAN
-    import multiprocessing
-
     from welfarectl.pdf.fonts import register_fonts
 
     workers = min(workers or available_cores(), len(bounds))
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:
-        context = None
+    context = fork_context()
     if context is None or workers < 2:
         yield (make_part(plan, entries(chosen[start:end])) for start, end in bounds)
         return
@@ -206,21 +194,11 @@ def _parts(plan: Plan, chosen, bounds: list[tuple[int, int]], workers: int | Non
     # collector, which would otherwise write to all of them in every worker.
     gc.freeze()
     try:
-        with context.Pool(workers, initializer=_leave_interrupts_to_the_parent) as pool:
+        with context.Pool(workers, initializer=leave_interrupts_to_the_parent) as pool:
             yield pool.imap(_make_batch, (entries(chosen[start:end]) for start, end in bounds), chunksize=1)
     finally:
         _PLAN = None
         gc.unfreeze()
-
-
-def _leave_interrupts_to_the_parent() -> None:
-    """Ctrl-C reaches every process of the terminal's group: a worker ignores it, so that the
-    command alone stops the run (noting the batches written) and reports it, once. A worker
-    ends quietly when the pool terminates it, whatever the command does with SIGTERM."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 # --- the index ------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""How far a long run is, on standard error: a bar on a terminal (rich), that appears once the run
+"""How far a long run (printing, reading a region's workbooks) is, on standard error: a bar on a terminal (rich), that appears once the run
 has taken SHOW_AFTER seconds and goes when it ends; elsewhere (CI, a log file) a plain line every
 PLAIN_EVERY seconds, the first after PLAIN_EVERY, so that short runs print nothing extra.
 
@@ -26,11 +26,27 @@ REFRESH_EVERY = 0.2  # seconds between redraws of the bar
 @contextmanager
 def print_progress() -> Iterator[Callable[[Progress], None]]:
     """A callback for a print run's progress, shown while the block runs."""
+    with _shown(("printing", "stampa")) as show:
+        yield lambda done: show(done.cards, done.total, _said(done))
+
+
+@contextmanager
+def load_progress() -> Iterator[Callable[[int, int], None]]:
+    """A callback for the loading of a network's workbooks (`read` of `total`), shown while the
+    block runs: a region's thousands take a while."""
+    with _shown(("reading the workbooks", "lettura dei file dei dipendenti")) as show:
+        yield lambda read, total: show(read, total, say(f"{number(read)} of {number(total)} workbooks",
+                                                        f"{number(read)} di {number(total)} file"))
+
+
+@contextmanager
+def _shown(what: tuple[str, str]) -> Iterator[Callable[[int, int, str], None]]:
+    """A callback `(done, total, said)` that shows how far the work `what` (English, Italian) is."""
     out = console.stderr_console()
     started = time.monotonic()
     shown: dict = {"bar": None, "task": None, "last": started}
 
-    def on_terminal(done: Progress) -> None:
+    def on_terminal(done: int, total: int, said: str) -> None:
         now = time.monotonic()
         if shown["bar"] is None:
             if now - started < SHOW_AFTER:
@@ -40,21 +56,21 @@ def print_progress() -> Iterator[Callable[[Progress], None]]:
 
             # redrawn when told, not by a thread of its own: the run forks its workers meanwhile
             shown["bar"] = Bar(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[said]}"),
-                                    TimeElapsedColumn(), TimeRemainingColumn(), console=out, transient=True,
-                                    auto_refresh=False)
+                               TimeElapsedColumn(), TimeRemainingColumn(), console=out, transient=True,
+                               auto_refresh=False)
             shown["bar"].start()
-            shown["task"] = shown["bar"].add_task(say("printing", "stampa"), total=done.total, said="")
-        elif now - shown["last"] < REFRESH_EVERY and done.cards < done.total:
+            shown["task"] = shown["bar"].add_task(say(*what), total=total, said="")
+        elif now - shown["last"] < REFRESH_EVERY and done < total:
             return
         shown["last"] = now
-        shown["bar"].update(shown["task"], completed=done.cards, said=_said(done))
+        shown["bar"].update(shown["task"], completed=done, said=said)
         shown["bar"].refresh()
 
-    def plainly(done: Progress) -> None:
+    def plainly(done: int, total: int, said: str) -> None:
         now = time.monotonic()
-        if now - shown["last"] >= PLAIN_EVERY and done.cards < done.total:
+        if now - shown["last"] >= PLAIN_EVERY and done < total:
             shown["last"] = now
-            out.print(say("printing: ", "stampa: ") + _said(done), markup=False, highlight=False)
+            out.print(say(*what) + ": " + said, markup=False, highlight=False)
 
     try:
         yield on_terminal if out.is_terminal else plainly

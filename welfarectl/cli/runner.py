@@ -76,8 +76,11 @@ def load(ctx: typer.Context):
     """The whole network, loaded and checked once, and its problems."""
     from welfarectl.pipeline import load_network
 
+    from .progress import load_progress
+
     run = run_of(ctx)
-    return load_network(run.root, as_of=run.as_of)
+    with load_progress() as progress:
+        return load_network(run.root, as_of=run.as_of, progress=progress)
 
 
 def load_checked(ctx: typer.Context):

@@ -181,6 +181,14 @@ class CardTable(Mapping[str, Card]):
     def each_active(self, day: date) -> Iterator[Card]:
         return map(self.card, self.active_rows(day))
 
+    def active_holders(self, day: date) -> Iterator[tuple[int, str, str]]:
+        """(row, company, holder) of each card valid on `day`, without making its Card: the holder
+        as `Card.holder` gives it (a codice fiscale, or the text the line has)."""
+        holders, written, names, companies = self.holders, self._written, self._company_names, self._companies
+        for row in self.active_rows(day):
+            ref = self._holders[row]
+            yield row, names[companies[row]], holders.codice_fiscale(ref) if ref >= 0 else written[-1 - ref]
+
     def revoked(self) -> dict[str, date]:
         """Every card that stopped being valid (revoked or replaced), with the day it did."""
         return {f"{self._numbers[row]:08d}": date.fromordinal(day) for row, day in enumerate(self._ended) if day}

@@ -24,15 +24,18 @@ def check_card_holders(net: Network) -> Iterator[Problem]:
     company (`card-holder-unknown`) who has not left (`card-holder-left`): else revoke it."""
     if net.registry is None:
         return
-    for card in net.registry.cards.each_active(net.as_of):  # one at a time: there may be a million
-        person = net.employees_by_holder.get((card.company, card.holder))
-        company = net.company_name(card.company)
+    cards, by_holder, day = net.registry.cards, net.employees_by_holder, net.as_of
+    for row, company, holder in cards.active_holders(day):  # one at a time: there may be a million
+        person = by_holder.get((company, holder))
+        if person is not None and person.is_current(day):
+            continue
+        card = cards.card(row)  # made for a problem only
         if person is None:
             yield problem("card-holder-unknown", at_line(card.line), card=format_card_number(card.number),
-                          holder=card.holder, company=company)
-        elif not person.is_current(net.as_of):
+                          holder=card.holder, company=net.company_name(company))
+        else:
             yield problem("card-holder-left", at_line(card.line), card=format_card_number(card.number),
-                          holder=person.name, company=company, left=format_day(person.leaving_date))
+                          holder=person.name, company=net.company_name(company), left=format_day(person.leaving_date))
 
 
 def check_printable_names(net: Network) -> Iterator[Problem]:

@@ -245,13 +245,18 @@ def check_codice_fiscale_across_companies(net: Network) -> Iterator[Problem]:
     codice fiscale in two companies' workbooks is a duplicate when the two employments overlap.
     Employments that do not (one ends, by its leaving date, on or before the other's hire date) are
     a job change: the person is current at the later company, and the earlier card is to revoke."""
-    seen: dict[str, list] = {}
+    first: dict[str, object] = {}  # code -> its first employee: most codes are seen once
+    more: dict[str, list] = {}  # code -> its employees, for the codes seen again
     for employee in net.employees:
-        earlier = seen.setdefault(employee.codice_fiscale, [])
+        code = employee.codice_fiscale
+        seen = first.setdefault(code, employee)
+        if seen is employee:
+            continue
+        earlier = more.setdefault(code, [seen])
         other = next((e for e in earlier if e.company != employee.company and _overlap(e, employee)), None)
         if other is not None:
             yield problem("duplicate-codice-fiscale", employee.location("codice_fiscale"),
-                          value=employee.codice_fiscale, other=str(other.location("codice_fiscale")))
+                          value=code, other=str(other.location("codice_fiscale")))
         earlier.append(employee)
 
 

@@ -162,7 +162,7 @@ def test_each_batch_is_made_from_its_own_cards_alone(issued, tmp_path):
                       proof=True)
     plan = printjob.make_plan(network, key, sheet="a4", company=None, only_new=False, proof=True)
     chosen = printjob.choose_cards(network, None, False).cards
-    third = printjob.make_part(plan, printjob.entries(chosen[2 * PER_BATCH:3 * PER_BATCH]))
+    third = printjob.make_part(plan, printjob.entries(plan, chosen[2 * PER_BATCH:3 * PER_BATCH]))
     assert hashlib.sha256(third.pdf).hexdigest() == run.batches[2].sha256
 
 

@@ -35,11 +35,9 @@ from pathlib import Path
 
 from welfarectl.base.cores import available_cores, fork_context, leave_interrupts_to_the_parent
 from welfarectl.base.output import write_files_atomic
-from welfarectl.network.members import Employee
 
 from . import registry
-from .ledger import Card
-from .printjob import Entry, Part, Plan, entries, make_part, ticket_text, write_part
+from .printjob import Chosen, Entry, Part, Plan, entries, make_part, ticket_text, write_part
 from .sheets import SHEETS
 
 DEFAULT_BATCH_CARDS = 5_000  # a run of more cards is printed in batches of about this many (70 MB to draw each)
@@ -115,7 +113,7 @@ def index_path(target: Path) -> Path:
     return target.with_name(f"{target.stem}-index.csv")
 
 
-def print_batches(plan: Plan, chosen: Sequence[tuple[Card, Employee]], target: Path, size: int, *,
+def print_batches(plan: Plan, chosen: Sequence[Chosen], target: Path, size: int, *,
                   workers: int | None = None, progress: Callable[[Progress], None] | None = None) -> BatchRun:
     """Print `chosen` in batches of `size` cards named after `target`; see the module's rules."""
     bounds = [(start, min(start + size, len(chosen))) for start in range(0, len(chosen), size)]
@@ -142,11 +140,11 @@ def print_batches(plan: Plan, chosen: Sequence[tuple[Card, Employee]], target: P
     finally:
         if written:
             if not plan.proof:
-                # the registry's own strings, not the workers' copies: a million numbers held once
                 # a stop right after a batch is listed, before `done` follows it: the batch counts
                 done = max(done, written[-1].end)
                 left_out = {number for number, *_ in held}
-                noted = [card.number for card, _ in chosen[:done] if card.number not in left_out]
+                table = plan.network.registry.cards
+                noted = [number for row, _ in chosen[:done] if (number := table.number(row)) not in left_out]
                 network = plan.network
                 registry.record_printed(network.root, noted, network.as_of, network.registry)
             write_index(plan, target, written, status, len(chosen))
@@ -184,7 +182,7 @@ def _parts(plan: Plan, chosen, bounds: list[tuple[int, int]], workers: int | Non
     workers = min(workers or available_cores(), len(bounds))
     context = fork_context()
     if context is None or workers < 2:
-        yield (make_part(plan, entries(chosen[start:end])) for start, end in bounds)
+        yield (make_part(plan, entries(plan, chosen[start:end])) for start, end in bounds)
         return
     register_fonts()  # once, before the fork: every worker inherits the parsed fonts
     _PLAN = plan
@@ -195,7 +193,7 @@ def _parts(plan: Plan, chosen, bounds: list[tuple[int, int]], workers: int | Non
     gc.freeze()
     try:
         with context.Pool(workers, initializer=leave_interrupts_to_the_parent) as pool:
-            yield pool.imap(_make_batch, (entries(chosen[start:end]) for start, end in bounds), chunksize=1)
+            yield pool.imap(_make_batch, (entries(plan, chosen[start:end]) for start, end in bounds), chunksize=1)
     finally:
         _PLAN = None
         gc.unfreeze()

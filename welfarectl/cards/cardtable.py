@@ -181,13 +181,33 @@ class CardTable(Mapping[str, Card]):
     def each_active(self, day: date) -> Iterator[Card]:
         return map(self.card, self.active_rows(day))
 
-    def active_holders(self, day: date) -> Iterator[tuple[int, str, str]]:
-        """(row, company, holder) of each card valid on `day`, without making its Card: the holder
-        as `Card.holder` gives it (a codice fiscale, or the text the line has)."""
-        holders, written, names, companies = self.holders, self._written, self._company_names, self._companies
+    def active_by_company(self, day: date) -> dict[str, array]:
+        """The rows of the cards valid on `day`, by company (in the order issued)."""
+        found: dict[int, array] = {}
+        companies = self._companies
         for row in self.active_rows(day):
-            ref = self._holders[row]
-            yield row, names[companies[row]], holders.codice_fiscale(ref) if ref >= 0 else written[-1 - ref]
+            rows = found.get(companies[row])
+            if rows is None:
+                rows = found[companies[row]] = array("i")
+            rows.append(row)
+        return {self._company_names[number]: rows for number, rows in found.items()}
+
+    def holder(self, row: int) -> str:
+        """The card's holder, as `Card.holder` gives it, without making the Card."""
+        ref = self._holders[row]
+        return self.holders.codice_fiscale(ref) if ref >= 0 else self._written[-1 - ref]
+
+    def number(self, row: int) -> str:
+        return f"{self._numbers[row]:08d}"
+
+    def company(self, row: int) -> str:
+        return self._company_names[self._companies[row]]
+
+    def expires(self, row: int) -> date:
+        return date.fromordinal(self._expires[row])
+
+    def printed(self, row: int) -> bool:
+        return bool(self._printed[row])
 
     def revoked(self) -> dict[str, date]:
         """Every card that stopped being valid (revoked or replaced), with the day it did."""

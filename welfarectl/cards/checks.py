@@ -24,18 +24,22 @@ def check_card_holders(net: Network) -> Iterator[Problem]:
     company (`card-holder-unknown`) who has not left (`card-holder-left`): else revoke it."""
     if net.registry is None:
         return
-    cards, by_holder, day = net.registry.cards, net.employees_by_holder, net.as_of
-    for row, company, holder in cards.active_holders(day):  # one at a time: there may be a million
-        person = by_holder.get((company, holder))
-        if person is not None and person.is_current(day):
-            continue
-        card = cards.card(row)  # made for a problem only
-        if person is None:
-            yield problem("card-holder-unknown", at_line(card.line), card=format_card_number(card.number),
-                          holder=card.holder, company=net.company_name(company))
-        else:
-            yield problem("card-holder-left", at_line(card.line), card=format_card_number(card.number),
-                          holder=person.name, company=net.company_name(company), left=format_day(person.leaving_date))
+    cards, day = net.registry.cards, net.as_of
+    for company, rows in cards.active_by_company(day).items():  # a company's people at a time
+        people = net.people_of(company)
+        for row in rows:
+            person = people.get(cards.holder(row))
+            if person is None or not person.is_current(day):
+                yield _holder_problem(net, cards.card(row), person)  # a Card made for a problem only
+
+
+def _holder_problem(net: Network, card, person) -> Problem:
+    company = net.company_name(card.company)
+    if person is None:
+        return problem("card-holder-unknown", at_line(card.line), card=format_card_number(card.number),
+                       holder=card.holder, company=company)
+    return problem("card-holder-left", at_line(card.line), card=format_card_number(card.number),
+                   holder=person.name, company=company, left=format_day(person.leaving_date))
 
 
 def check_printable_names(net: Network) -> Iterator[Problem]:

@@ -28,7 +28,6 @@ from welfarectl.network.network import Network
 from . import render
 from .keys import SigningKey
 from .layout import Layout, common_fields
-from .ledger import Card
 from .payload import encode_payload, qr_text
 from .sheets import SHEETS, manifest_csv
 
@@ -37,26 +36,39 @@ from .sheets import SHEETS, manifest_csv
 class Choice:
     """The cards a run prints, in print order, and those it leaves out."""
 
-    cards: list[tuple[Card, Employee]]
+    cards: list[Chosen]
     skipped: int  # active cards whose holders left or are in no workbook
     held_back: int  # active cards whose holders' workbook rows have errors
 
 
+Chosen = tuple[int, Employee]  # a chosen card: its row in the registry's card table, and its holder
+
+
 def choose_cards(network: Network, company: str | None, only_new: bool) -> Choice:
     """The active cards to print (of `company`, or all; only those never printed with `only_new`),
-    each with its holder, sorted by company and holder."""
-    day = network.as_of
-    wanted = [card for card in network.registry.cards.values()
-              if card.status(day) == "active" and (company is None or card.company == company)
-              and not (only_new and card.printed)]
+    each with its holder, sorted by company and holder. A company's cards at a time: the sort keys
+    and the map of people of one company are in memory, never a million."""
+    day, table = network.as_of, network.registry.cards
     held_back = network.held_back_holders()
-    waiting = sum((card.company, card.holder) in held_back for card in wanted)
-    wanted = [card for card in wanted if (card.company, card.holder) not in held_back]
-    chosen = [(card, person) for card in wanted
-              if (person := network.employees_by_holder.get((card.company, card.holder))) is not None
-              and person.is_current(day)]
-    chosen.sort(key=lambda pair: (*pair[1].sort_key()[:3], pair[0].number))
-    return Choice(chosen, len(wanted) - len(chosen), waiting)
+    chosen: list[Chosen] = []
+    wanted = waiting = 0
+    for card_company, rows in sorted(table.active_by_company(day).items()):
+        if company is not None and card_company != company:
+            continue
+        people = network.people_of(card_company)
+        found = []
+        for row in rows:
+            if only_new and table.printed(row):
+                continue
+            wanted += 1
+            holder = table.holder(row)
+            if (card_company, holder) in held_back:
+                waiting += 1
+            elif (person := people.get(holder)) is not None and person.is_current(day):
+                found.append((person.surname.casefold(), person.given_name.casefold(), table.number(row), row, person))
+        found.sort()
+        chosen += [(row, person) for *_, row, person in found]
+    return Choice(chosen, wanted - waiting - len(chosen), waiting)
 
 
 @dataclass(frozen=True)
@@ -108,10 +120,11 @@ class Part:
 Entry = tuple[str, str, str, date]  # a chosen card as plain values: number, holder's name, company id, expiry
 
 
-def entries(chosen: Sequence[tuple[Card, Employee]]) -> list[Entry]:
+def entries(plan: Plan, chosen: Sequence[Chosen]) -> list[Entry]:
     """The chosen cards as plain values: what a worker is sent, so that it never touches (and so
     copies, page by page) the network's objects it shares with the command."""
-    return [(card.number, person.name, card.company, card.expires) for card, person in chosen]
+    table = plan.network.registry.cards
+    return [(table.number(row), person.name, person.company, table.expires(row)) for row, person in chosen]
 
 
 def make_part(plan: Plan, chosen: Sequence[Entry], on_sheet: Callable[[int], None] | None = None,

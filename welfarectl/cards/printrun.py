@@ -86,7 +86,7 @@ def print_cards(network: Network, key: SigningKey, target: Path, *, sheet: str, 
                         choice.skipped, choice.held_back, run.shrunk, run.held, run.batches)
     total = len(choice.cards)
     on_sheet = (lambda drawn: progress(Progress(drawn, total))) if progress else None
-    part = make_part(plan, entries(choice.cards), on_sheet=on_sheet)
+    part = make_part(plan, entries(plan, choice.cards), on_sheet=on_sheet)
     if part.pdf is None:
         raise NothingToPrint(only_new, choice.skipped, company, False, part.held, choice.held_back)
     write_part(part, target, ticket_text(plan, part, target))

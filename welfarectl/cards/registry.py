@@ -391,7 +391,7 @@ def replace_card(network, number: str) -> tuple[Card, Card]:
     day = network.as_of
     with _transaction(network.root, network.registry) as tx:
         old = tx.registry.replaceable(number)
-        holder = network.employees_by_holder.get((old.company, old.holder))
+        holder = network.person((old.company, old.holder))
         if holder is None or not holder.is_current(day):
             raise HolderNotCurrent(f"the holder of card {format_card_number(number)} is not a current employee of "
                                    f"{old.company}: revoke the card instead (`--reason left`)",

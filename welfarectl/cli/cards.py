@@ -114,9 +114,8 @@ def cards_issue(ctx: typer.Context, company: CompanyOption = None, dry_run: DryR
     run = registry.run_issue(network, company=company, dry_run=dry_run)
     issued, held = run.cards, held_back_of(network, company)
     if format is Format.json:
-        names = network.employees_by_holder
         console.print_json({"issued": len(issued), "dry_run": dry_run, "cards": [
-            {"card": c.number, "company": c.company, "holder": names[(c.company, c.holder)].name,
+            {"card": c.number, "company": c.company, "holder": network.person((c.company, c.holder)).name,
              "expires": c.expires.isoformat()} for c in issued], "skipped_leaving": run.leaving,
             "held_back": [{"company": h.company, "row": str(h.row), "name": h.name, "codice_fiscale": h.codice_fiscale,
                            "problems": [p.as_dict() for p in h.problems]} for h in held]})

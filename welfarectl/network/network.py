@@ -60,6 +60,8 @@ class Network:
     public_keys: dict[str, Any] = field(default_factory=dict)
     # The booklet's templates (a booklet.prose.Prose), read and checked in the same load.
     booklet_prose: Any = None
+    _people: tuple[str | None, dict[str, Employee]] = field(default_factory=lambda: (None, {}), init=False,
+                                                              repr=False, compare=False)
 
     @property
     def settings(self) -> models.NetworkFile | None:
@@ -101,10 +103,31 @@ class Network:
         org = self.organisations_by_id.get(company_id)
         return org.name if org else company_id
 
+    def people_of(self, company: str) -> dict[str, Employee]:
+        """The company's employees by codice fiscale (a code listed twice: its last row). Made when
+        asked, a company at a time: a region's million employees in one map would take 100 MB."""
+        employees = self.employees
+        return {person.codice_fiscale: person for start, end in self._staff_ranges.get(company, ())
+                for person in employees[start:end]}
+
+    def person(self, holder: tuple[str, str]) -> Employee | None:
+        """The employee a card's holder, (company, codice fiscale), names. The last company asked
+        about is kept: callers going a company at a time look each one up once."""
+        company, code = holder
+        if self._people[0] != company:
+            self._people = (company, self.people_of(company))
+        return self._people[1].get(code)
+
     @cached_property
-    def employees_by_holder(self) -> dict[tuple[str, str], Employee]:
-        """Each employee by (company, codice fiscale), as the card registry names holders."""
-        return {person.holder: person for person in self.employees}
+    def _staff_ranges(self) -> dict[str, list[tuple[int, int]]]:
+        """Where each company's employees are in `employees` (a workbook's are together)."""
+        ranges: dict[str, list[tuple[int, int]]] = {}
+        start = 0
+        for index in range(1, len(self.employees) + 1):
+            if index == len(self.employees) or self.employees[index].company != self.employees[start].company:
+                ranges.setdefault(self.employees[start].company, []).append((start, index))
+                start = index
+        return ranges
 
     def current_employees(self) -> list[Employee]:
         return [e for e in self.employees if e.is_current(self.as_of)]

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
+from sys import intern
 
 from welfarectl.base.cores import available_cores, fork_context, leave_interrupts_to_the_parent
 from welfarectl.base.problems import Problem
@@ -81,7 +82,7 @@ def _packed(employees: list[Employee]) -> tuple:
         if not tables or person.table is not tables[-1]:
             tables.append(person.table)
         which.append(len(tables) - 1)
-    return (tables, which, [p.company for p in employees], [p.surname for p in employees],
+    return (tables, which, employees[0].company if employees else "", [p.surname for p in employees],
             [p.given_name for p in employees], [p.codice_fiscale for p in employees],
             array("i", [p.hire_date.toordinal() for p in employees]),
             [p.leaving_date for p in employees], [p.email for p in employees], [p.site for p in employees],
@@ -89,12 +90,16 @@ def _packed(employees: list[Employee]) -> tuple:
 
 
 def _unpacked(columns: tuple) -> list[Employee]:
-    tables, which, companies, surnames, given_names, codes, hired, leaving, emails, sites, rows = columns
-    days: dict[int, date] = {}  # a day object a hiring day, not one an employee
-    return [Employee(company, surname, given, code, days.get(day) or days.setdefault(day, date.fromordinal(day)),
-                     left, email, site, tables[table], row)
-            for company, surname, given, code, day, left, email, site, table, row
-            in zip(companies, surnames, given_names, codes, hired, leaving, emails, sites, which, rows, strict=True)]
+    """The employees of `_packed` columns. Names and sites repeat across a region's million people
+    (a few thousand surnames, a site named "Sede" everywhere): each text is kept once
+    (`sys.intern`), and each day, which saves about half the memory the employees take."""
+    tables, which, company, surnames, given_names, codes, hired, leaving, emails, sites, rows = columns
+    days: dict[int, date] = {}
+    return [Employee(company, intern(surname), intern(given), code,
+                     days.get(day) or days.setdefault(day, date.fromordinal(day)),
+                     left and days.setdefault(left.toordinal(), left), email, site and intern(site), tables[table], row)
+            for surname, given, code, day, left, email, site, table, row
+            in zip(surnames, given_names, codes, hired, leaving, emails, sites, which, rows, strict=True)]
 
 
 def _size(paths: list[Path]) -> int:

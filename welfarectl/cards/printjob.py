@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Sequence
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,12 +37,32 @@ from .sheets import SHEETS, manifest_csv
 class Choice:
     """The cards a run prints, in print order, and those it leaves out."""
 
-    cards: list[Chosen]
+    cards: ChosenCards
     skipped: int  # active cards whose holders left or are in no workbook
     held_back: int  # active cards whose holders' workbook rows have errors
 
 
 Chosen = tuple[int, Employee]  # a chosen card: its row in the registry's card table, and its holder
+
+
+class ChosenCards(Sequence[Chosen]):
+    """Chosen cards in print order, kept in two columns (their rows in an array, their holders in a
+    list): 12 bytes a card, where a million (row, holder) pairs would take 90 MB."""
+
+    def __init__(self, rows: array | None = None, people: list[Employee] | None = None) -> None:
+        self.rows = rows if rows is not None else array("i")
+        self.people = people if people is not None else []
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):  # an int, or a slice as lists take it
+        if isinstance(index, slice):
+            return ChosenCards(self.rows[index], self.people[index])
+        return self.rows[index], self.people[index]
+
+    def __iter__(self) -> Iterator[Chosen]:
+        return zip(self.rows, self.people, strict=True)
 
 
 def choose_cards(network: Network, company: str | None, only_new: bool) -> Choice:
@@ -50,7 +71,7 @@ def choose_cards(network: Network, company: str | None, only_new: bool) -> Choic
     and the map of people of one company are in memory, never a million."""
     day, table = network.as_of, network.registry.cards
     held_back = network.held_back_holders()
-    chosen: list[Chosen] = []
+    chosen = ChosenCards()
     wanted = waiting = 0
     for card_company, rows in sorted(table.active_by_company(day).items()):
         if company is not None and card_company != company:
@@ -67,7 +88,8 @@ def choose_cards(network: Network, company: str | None, only_new: bool) -> Choic
             elif (person := people.get(holder)) is not None and person.is_current(day):
                 found.append((person.surname.casefold(), person.given_name.casefold(), table.number(row), row, person))
         found.sort()
-        chosen += [(row, person) for *_, row, person in found]
+        chosen.rows.extend(row for *_, row, _ in found)
+        chosen.people += [person for *_, person in found]
     return Choice(chosen, wanted - waiting - len(chosen), waiting)
 
 

@@ -195,3 +195,22 @@ def test_the_sample_network_validates_and_its_figures_match_the_brief(welfarectl
     assert figures["survey_responses"] == 470
     assert figures["organisations"] >= 60
     assert all(isinstance(value, int) for value in figures.values())
+
+
+def test_long_runs_say_how_far_they_are_in_plain_lines_off_a_terminal(small_network, welfarectl, monkeypatch):
+    """Off a terminal (CI logs) a long run prints a plain line every PLAIN_EVERY seconds on
+    standard error: here every step, with the interval at nothing. The output stays as it was."""
+    from welfarectl.cli import build, progress
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY", 0.0)
+    monkeypatch.setattr(build, "PLAIN_EVERY", 0.0)
+    checked = welfarectl("-C", small_network, "validate", "--format", "json")
+    assert checked.exit_code == 0 and json.loads(checked.stdout)["counts"]["error"] == 0
+    assert "reading the workbooks: 1 of 3 workbooks\nreading the workbooks: 2 of 3 workbooks\n" in checked.stderr
+    assert welfarectl("-C", small_network, "cards", "issue").exit_code == 0
+    printed = welfarectl("-C", small_network, "cards", "print", "--batch-sheets", "2", "--proof")
+    assert printed.exit_code == 0, printed.output
+    assert "printing: 16 of " in printed.stderr and "1 of " in printed.stderr
+    built = welfarectl("-C", small_network, "build", "report")
+    assert built.exit_code == 0, built.output
+    assert "reading the workbooks: 2 of 3" in built.output

@@ -58,6 +58,8 @@ class Plan:
 class Reporter(Protocol):
     """Who is told how the build goes (the command line: a progress bar or a line per step)."""
 
+    def reading(self, read: int, total: int) -> None: ...  # workbooks read of all, while loading
+
     def loaded(self, problems: list) -> None: ...
 
     def started(self, steps: dict[str, int]) -> None: ...
@@ -127,7 +129,7 @@ def make(plan: Plan, *, jobs: int, signing_key: Callable[[str], object], reporte
 
     from .targets import Step, Task
 
-    network, problems = load_network(plan.root, as_of=plan.as_of)
+    network, problems = load_network(plan.root, as_of=plan.as_of, progress=reporter.reading)
     held, blocking = hold_back(network, problems)
     if blocking:
         raise NetworkHasErrors(problems)

@@ -8,14 +8,16 @@ step; with --quiet only problems.
 from __future__ import annotations
 
 import os
+import time
 from typing import Annotated
 
 import typer
 
 from . import console
 from .cards import signing_key
-from .language import count, current, say
+from .language import count, current, number, say
 from .options import KeyFileOption, NoNewKeyOption
+from .progress import PLAIN_EVERY
 from .runner import HELD_BACK, run_of
 
 
@@ -145,6 +147,17 @@ class _Lines:
     def say(self, text: str) -> None:
         console.print_text(text)
 
+    def reading(self, read: int, total: int) -> None:
+        """A line every PLAIN_EVERY seconds while a region's workbooks are read."""
+        now = time.monotonic()
+        said = getattr(self, "_said_at", None)
+        if said is None:
+            self._said_at = now
+        elif now - said >= PLAIN_EVERY and read < total:
+            self._said_at = now
+            self.say(say(f"reading the workbooks: {number(read)} of {number(total)}",
+                         f"lettura dei file dei dipendenti: {number(read)} di {number(total)}"))
+
     def loaded(self, problems: list) -> None:
         warnings = [p for p in problems if p.severity == "warning"]
         if warnings:
@@ -186,6 +199,13 @@ class _Bars(_Lines):
             console.print_text(text)
         else:
             progress.console.print(text, markup=False)
+
+    def reading(self, read: int, total: int) -> None:
+        if "workbooks" not in self.bars:
+            self.bars["workbooks"] = self.progress.add_task(say("workbooks", "dipendenti"), total=total)
+        self.progress.update(self.bars["workbooks"], completed=read)
+        if read == total:
+            self.progress.remove_task(self.bars.pop("workbooks"))
 
     def started(self, steps: dict[str, int]) -> None:
         for target, total in steps.items():

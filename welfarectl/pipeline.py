@@ -35,17 +35,18 @@ from welfarectl.pdf import qrmatrix
 TEMPLATES_DIR = "templates"
 
 
-def load_network(root: Path, *, as_of: date, progress: Callable[[int, int], None] | None = None
-                 ) -> tuple[Network, list[Problem]]:
+def load_network(root: Path, *, as_of: date, progress: Callable[[int, int], None] | None = None,
+                 cache_dir: Path | None = None) -> tuple[Network, list[Problem]]:
     """Load and check everything in the network directory `root`, as of the day `as_of`: the
     catalogue, the employee workbooks, the survey, the card registry, the public keys, the fallback
     fonts network.yaml names and (when the network prints cards, i.e. has templates/) the card
     layouts. Returns the Network and all
     problems, sorted by file and position. Raises NotANetwork if `root` has no catalogue/.
-    `progress(read, total)` is told as the workbooks are read."""
+    `progress(read, total)` is told as the workbooks are read; `cache_dir`: where workbooks read
+    without a problem are remembered (`network.staffcache`; none: no cache)."""
     network, problems = _load_catalogue(root, as_of)
     with reading_registry(root) as registry:  # a large one on the other core, while the workbooks are read
-        network.employees, network.rows_with_errors, found = load_staff(root, progress)
+        network.employees, network.rows_with_errors, found = load_staff(root, progress, cache_dir=cache_dir)
         network.workbooks = [path.stem for path in list_workbooks(root)]
         problems += found
         areas = [(a.id, a.name, a.name_en) for a in network.macro_areas]

@@ -121,15 +121,18 @@ def plan_build(root: Path, targets: Sequence[str] = (), *, as_of: date, force: b
     return Plan(root, as_of, asked, stale, options, recorded)
 
 
-def make(plan: Plan, *, jobs: int, signing_key: Callable[[str], object], reporter: Reporter) -> Built:
+def make(plan: Plan, *, jobs: int, signing_key: Callable[[str], object], reporter: Reporter,
+         cache_dir: Path | None = None) -> Built:
     """Build the stale targets of `plan` (see the module's docstring); `signing_key(network_id)`
-    gives the key the cards and the page are signed with, asked for only when one of them is built."""
+    gives the key the cards and the page are signed with, asked for only when one of them is built;
+    `cache_dir`: where workbooks read without a problem are remembered (`pipeline.load_network`)."""
     from welfarectl.cards.registry import run_issue
     from welfarectl.pipeline import hold_back, load_network
 
     from .targets import Step, Task
 
-    network, problems = load_network(plan.root, as_of=plan.as_of, progress=reporter.reading)
+    network, problems = load_network(plan.root, as_of=plan.as_of, progress=reporter.reading,
+                                     cache_dir=cache_dir)
     held, blocking = hold_back(network, problems)
     if blocking:
         raise NetworkHasErrors(problems)

@@ -18,7 +18,7 @@ from .cards import signing_key
 from .language import count, current, number, say
 from .options import KeyFileOption, NoNewKeyOption
 from .progress import PLAIN_EVERY
-from .runner import HELD_BACK, run_of
+from .runner import HELD_BACK, cache_dir, run_of
 
 
 def build(
@@ -57,7 +57,7 @@ def build(
                          f"tutto aggiornato: {', '.join(plan.asked)} (output/manifest.json)"))
         return
     with reporter:
-        built = make(plan, jobs=jobs or os.cpu_count() or 1, reporter=reporter,
+        built = make(plan, jobs=jobs or os.cpu_count() or 1, reporter=reporter, cache_dir=cache_dir(),
                      signing_key=lambda network_id: signing_key(run.root, network_id, key_file, no_new_key))
     for target in built.waiting:
         console.print_warning(say(f"{target} not built: employee workbook rows have errors (listed below), and its "

@@ -10,6 +10,7 @@ changed), 2 usage errors,
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -80,7 +81,20 @@ def load(ctx: typer.Context):
 
     run = run_of(ctx)
     with load_progress() as progress:
-        return load_network(run.root, as_of=run.as_of, progress=progress)
+        return load_network(run.root, as_of=run.as_of, progress=progress, cache_dir=cache_dir())
+
+
+def cache_dir() -> Path | None:
+    """Where workbooks read without a problem are remembered: `$WELFARECTL_CACHE`, else the user's
+    cache directory (~/.cache/welfarectl on Linux); WELFARECTL_CACHE=off: nowhere."""
+    chosen = os.environ.get("WELFARECTL_CACHE", "").strip()
+    if chosen.lower() in ("off", "0", "no", "false"):
+        return None
+    if chosen:
+        return Path(chosen).expanduser()
+    import platformdirs
+
+    return platformdirs.user_cache_path("welfarectl")
 
 
 def load_checked(ctx: typer.Context):

@@ -138,20 +138,23 @@ def read_employees(path: Path, rel: str, company: str) -> tuple[list[Employee], 
     return employees, problems
 
 
-def read_staff(path: Path, rel: str, company: str) -> tuple[list[Employee], list[RowWithErrors], list[Problem]]:
-    """`read_employees`, and the rows with errors that gave no Employee."""
-    tables, employees, rejected, problems = read_staff_tables(path, rel, company)
+def read_staff(path: Path, rel: str, company: str, data: bytes | None = None
+               ) -> tuple[list[Employee], list[RowWithErrors], list[Problem]]:
+    """`read_employees`, and the rows with errors that gave no Employee; `data`: the .xlsx file's
+    bytes, when the caller has read them already."""
+    tables, employees, rejected, problems = read_staff_tables(path, rel, company, data=data)
     for table in tables:  # each Employee keeps its table for its cells' places, not the rows read
         table.rows = []
     return employees, rejected, problems
 
 
 def read_staff_tables(path: Path, rel: str, company: str, *, overrides: dict[str, Column | None] | None = None,
-                      sheet: str | None = None) -> tuple[list[Table], list[Employee], list[RowWithErrors], list[Problem]]:
+                      sheet: str | None = None, data: bytes | None = None
+                      ) -> tuple[list[Table], list[Employee], list[RowWithErrors], list[Problem]]:
     """`read_staff` of any file the table reader reads (.xlsx, .csv, .xls, .ods), with the tables
     read; `overrides` map headers to columns first (see `HeaderMatcher`); with `sheet`, that sheet
     only (problems of other sheets left out)."""
-    tables, problems = read_tables(path, rel, EMPLOYEE_COLUMNS, overrides)
+    tables, problems = read_tables(path, rel, EMPLOYEE_COLUMNS, overrides, data)
     if sheet is not None:
         tables = [table for table in tables if table.sheet == sheet]
         problems = [found for found in problems if found.location.sheet in (None, sheet)]

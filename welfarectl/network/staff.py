@@ -1,14 +1,17 @@
-"""Every employee workbook of a network read, on every core when there are many.
+"""Every employee workbook of a network read: from the cache when it was read before unchanged, and
+on every core when there are many to read.
 
 A region's two thousand workbooks (a million employees) take half a minute to read on one core,
 and each is read on its own: `load_staff` reads them in processes forked from this one, one a
-core, each sending back its workbook's employees, rows with errors and problems (plain values
-and the workbook's tables, pickled), in the workbooks' order: what reading them here would give.
+core, each sending back its workbook's employees in columns (`staffcache.columns_of`: lists and
+the bytes of arrays, which pickle in a tenth of the time the objects take), its rows with errors
+and its problems, in the workbooks' order: what reading them here gives.
 
 Rules:
-- a worker sends its employees in columns (a list a field, days as ordinals), which pickle in a
-  tenth of the time the objects take, and they are made again here;
-- under `PARALLEL_FROM` bytes of workbooks in all, a single workbook, or a system without fork,
+- with a cache (`staffcache.StaffCache`), each workbook's bytes are read here once, and a
+  workbook read before without a problem is made from its entry; the others are read and, when
+  read without a problem, kept;
+- under `PARALLEL_FROM` bytes of workbooks to read, a single workbook, or a system without fork,
   they are read here: forking pays only when the reading takes seconds;
 - `progress(read, total)` is told after each workbook;
 - what a worker raises is raised here; Ctrl-C stops the command, which ends its workers.
@@ -17,43 +20,74 @@ Rules:
 from __future__ import annotations
 
 import gc
-from array import array
 from collections.abc import Callable, Iterator
 from contextlib import suppress
-from datetime import date
 from pathlib import Path
-from sys import intern
 
 from welfarectl.base.cores import available_cores, fork_context, leave_interrupts_to_the_parent
 from welfarectl.base.problems import Problem
 
 from .members import Employee, RowWithErrors, list_workbooks, read_staff
+from .staffcache import Columns, StaffCache, columns_of, employees_of
 
 PARALLEL_FROM = 2 << 20  # bytes of .xlsx: about 50,000 employees, a second or more of reading
 Staff = tuple[list[Employee], list[RowWithErrors], list[Problem]]
 
 
 def load_staff(network_dir: Path, progress: Callable[[int, int], None] | None = None,
-               workers: int | None = None) -> Staff:
+               workers: int | None = None, cache_dir: Path | None = None) -> Staff:
     """Every employee of every workbook, every row that gave none because of its errors, and every
-    problem found on the way (`members.read_staff`, workbook after workbook)."""
+    problem found on the way (`members.read_staff`, workbook after workbook); `cache_dir`: where
+    the workbooks read are remembered (none: no cache)."""
     paths = list_workbooks(network_dir)
-    employees: list[Employee] = []
-    rejected: list[RowWithErrors] = []
-    problems: list[Problem] = []
+    cache = StaffCache(cache_dir, network_dir) if cache_dir is not None else None
+    found: list[Staff | None] = [None] * len(paths)
+    keys: dict[int, str] = {}
+    contents: dict[int, bytes] = {}
+    told = 0
+
+    def tell() -> None:
+        nonlocal told
+        told += 1
+        if progress is not None:
+            progress(told, len(paths))
+
     collecting = gc.isenabled()
     gc.disable()  # a million employees and no cycle among them: the collector would walk them all, often
     try:
-        for read, (found, found_rejected, found_problems) in enumerate(_each_read(paths, workers), 1):
-            employees += found if isinstance(found, list) else _unpacked(found)
-            rejected += found_rejected
-            problems += found_problems
-            if progress is not None:
-                progress(read, len(paths))
+        if cache is not None:
+            for index, path in enumerate(paths):
+                with suppress(OSError):  # unreadable: the reader opens it and says why
+                    contents[index] = path.read_bytes()
+                    keys[index] = cache.key(_rel(path), contents[index])
+                    kept = cache.load(keys[index], path.stem)
+                    if kept is not None:
+                        found[index] = (kept, [], [])
+                        del contents[index]
+                        tell()
+        unread = [index for index, staff in enumerate(found) if staff is None]
+        for index, (columns, rejected, problems) in zip(unread, _each_read(paths, unread, contents, workers),
+                                                        strict=True):
+            employees = columns if isinstance(columns, list) else employees_of(columns, paths[index].stem)
+            found[index] = (employees, rejected, problems)
+            if cache is not None and index in keys and not rejected and not problems:
+                cache.store(keys[index], columns if not isinstance(columns, list) else columns_of(columns))
+            contents.pop(index, None)
+            tell()
     finally:
         if collecting:
             gc.enable()
-    return employees, rejected, problems
+    if cache is not None:
+        cache.prune()
+    employees: list[Employee] = []
+    rejected_rows: list[RowWithErrors] = []
+    problems_found: list[Problem] = []
+    for staff in found:
+        assert staff is not None
+        employees += staff[0]
+        rejected_rows += staff[1]
+        problems_found += staff[2]
+    return employees, rejected_rows, problems_found
 
 
 def load_employees(network_dir: Path) -> tuple[list[Employee], list[Problem]]:
@@ -62,55 +96,45 @@ def load_employees(network_dir: Path) -> tuple[list[Employee], list[Problem]]:
     return employees, problems
 
 
-def _each_read(paths: list[Path], workers: int | None) -> Iterator[Staff]:
-    workers = min(workers or available_cores(), len(paths))
+_TO_READ: tuple[list[Path], dict[int, bytes]] = ([], {})  # what forked workers inherit
+
+
+def _each_read(paths: list[Path], indexes: list[int], contents: dict[int, bytes],
+               workers: int | None) -> Iterator[tuple[list[Employee] | Columns, list[RowWithErrors], list[Problem]]]:
+    """Each workbook of `indexes` read, in order: its employees (read here) or their columns (read
+    by a worker), rows with errors and problems."""
+    global _TO_READ
+    workers = min(workers or available_cores(), len(indexes))
     context = fork_context()
-    if context is None or workers < 2 or _size(paths) < PARALLEL_FROM:
-        yield from map(_read, paths)
+    if context is None or workers < 2 or _size([paths[i] for i in indexes], contents) < PARALLEL_FROM:
+        yield from (_read(paths[index], contents.get(index)) for index in indexes)
         return
-    with context.Pool(workers, initializer=leave_interrupts_to_the_parent) as pool:
-        yield from pool.imap(_read_packed, paths, chunksize=max(1, min(8, len(paths) // (8 * workers))))
+    _TO_READ = (paths, contents)  # inherited by the workers as they fork: no bytes cross a pipe
+    try:
+        with context.Pool(workers, initializer=leave_interrupts_to_the_parent) as pool:
+            yield from pool.imap(_read_in_worker, indexes, chunksize=max(1, min(8, len(indexes) // (8 * workers))))
+    finally:
+        _TO_READ = ([], {})
 
 
-def _read(path: Path) -> Staff:
-    return read_staff(path, f"members/{path.name}", path.stem)
+def _read(path: Path, data: bytes | None) -> Staff:
+    return read_staff(path, _rel(path), path.stem, data)
 
 
-def _read_packed(path: Path) -> tuple:
-    employees, rejected, problems = _read(path)
-    return _packed(employees), rejected, problems
+def _read_in_worker(index: int) -> tuple[Columns, list[RowWithErrors], list[Problem]]:
+    paths, contents = _TO_READ
+    employees, rejected, problems = _read(paths[index], contents.get(index))
+    return columns_of(employees), rejected, problems
 
 
-def _packed(employees: list[Employee]) -> tuple:
-    """A workbook's employees as columns: their tables, then a column a field."""
-    tables: list = []
-    which = array("H")  # a workbook has a few sheets, its employees' tables
-    for person in employees:
-        if not tables or person.table is not tables[-1]:
-            tables.append(person.table)
-        which.append(len(tables) - 1)
-    return (tables, which, employees[0].company if employees else "", [p.surname for p in employees],
-            [p.given_name for p in employees], [p.codice_fiscale for p in employees],
-            array("i", [p.hire_date.toordinal() for p in employees]),
-            [p.leaving_date for p in employees], [p.email for p in employees], [p.site for p in employees],
-            array("i", [p.row for p in employees]))
+def _rel(path: Path) -> str:
+    return f"members/{path.name}"
 
 
-def _unpacked(columns: tuple) -> list[Employee]:
-    """The employees of `_packed` columns. Names and sites repeat across a region's million people
-    (a few thousand surnames, a site named "Sede" everywhere): each text is kept once
-    (`sys.intern`), and each day, which saves about half the memory the employees take."""
-    tables, which, company, surnames, given_names, codes, hired, leaving, emails, sites, rows = columns
-    days: dict[int, date] = {}
-    return [Employee(company, intern(surname), intern(given), code,
-                     days.get(day) or days.setdefault(day, date.fromordinal(day)),
-                     left and days.setdefault(left.toordinal(), left), email, site and intern(site), tables[table], row)
-            for surname, given, code, day, left, email, site, table, row
-            in zip(surnames, given_names, codes, hired, leaving, emails, sites, which, rows, strict=True)]
-
-
-def _size(paths: list[Path]) -> int:
-    total = 0
+def _size(paths: list[Path], contents: dict[int, bytes]) -> int:
+    total = sum(map(len, contents.values()))
+    if contents:
+        return total
     for path in paths:
         with suppress(OSError):  # the reader reports it
             total += path.stat().st_size

@@ -101,7 +101,8 @@ def report_missing(table: Table, row: Row, columns: Sequence[Column], problems: 
 
 
 def read_tables(path: Path, rel: str, columns: Sequence[Column],
-                overrides: dict[str, Column | None] | None = None) -> tuple[list[Table], list[Problem]]:
+                overrides: dict[str, Column | None] | None = None,
+                data: bytes | None = None) -> tuple[list[Table], list[Problem]]:
     """Read every sheet of `path` (an .xlsx workbook; by its suffix, a CSV file, an .xls or an .ods)
     whose header row has all required `columns`.
 
@@ -109,13 +110,14 @@ def read_tables(path: Path, rel: str, columns: Sequence[Column],
     skipped silently; a sheet whose best header row has at least two required columns (or the
     only one) but not all gets `missing-column` for each missing one; no header anywhere gives
     one `header-not-found`. Other headers are never loaded (`ignored-column` warning). A broken,
-    encrypted or oversized file gives one problem and no tables.
+    encrypted or oversized file gives one problem and no tables. `data`: an .xlsx file's bytes,
+    when the caller has read them already.
     """
     problems: list[Problem] = []
     tables: list[Table] = []
     partial = False
     matcher = HeaderMatcher(columns, overrides)
-    for name, rows, merged, xml, visible in _sheets(path, rel, problems):
+    for name, rows, merged, xml, visible in _sheets(path, rel, problems, data):
         header = _find_header(rows, matcher, columns)
         if header is None:
             continue
@@ -144,7 +146,7 @@ def read_tables(path: Path, rel: str, columns: Sequence[Column],
 _UNREAD = frozenset({"unreadable-workbook", "workbook-too-large", "file-unreadable"})  # no header to look for
 
 
-def _sheets(path: Path, rel: str, problems: list[Problem]):
+def _sheets(path: Path, rel: str, problems: list[Problem], data: bytes | None = None):
     """(name, rows, merged ranges, sheet XML or None, visible) of each worksheet of `path`; a CSV
     file is one sheet without a name. Problems opening the file or a sheet go to `problems`."""
     suffix = path.suffix.lower()
@@ -163,7 +165,7 @@ def _sheets(path: Path, rel: str, problems: list[Problem]):
                                     reason_it=f"file danneggiato («{error}»)"))
             return
     else:
-        book, sheet_xml, found = open_workbook(path, rel)
+        book, sheet_xml, found = open_workbook(path, rel, data)
         problems += found
         if book is None:
             return

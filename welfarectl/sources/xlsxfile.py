@@ -80,9 +80,10 @@ def hidden_rows_and_columns(xml: bytes, kept: set[int]) -> tuple[set[int], list[
     return rows, sorted(columns)
 
 
-def open_workbook(path: Path, rel: str
+def open_workbook(path: Path, rel: str, data: bytes | None = None
                    ) -> tuple[python_calamine.CalamineWorkbook | None, dict[str, bytes], list[Problem]]:
-    """The calamine workbook and each sheet's XML by sheet name, or None and one problem.
+    """The calamine workbook and each sheet's XML by sheet name, or None and one problem; `data`:
+    the file's bytes, when the caller has read them already.
 
     Rules: an empty file, a non-zip (CSV, HTML, old .xls, password-protected .xlsx), a damaged
     zip or one without xl/workbook.xml is `unreadable-workbook`; declared sizes over 256 MB in
@@ -93,13 +94,16 @@ def open_workbook(path: Path, rel: str
     def unreadable(reason: str, reason_it: str):
         return None, {}, [problem("unreadable-workbook", where, reason=reason, reason_it=reason_it)]
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_TOTAL_BYTES:
-            return None, {}, [_too_large(where, size, MAX_TOTAL_BYTES)]
-        data = path.read_bytes()
-    except OSError as error:
-        return None, {}, [problem("file-unreadable", where, **os_reason(error))]
+    if data is None:
+        try:
+            size = path.stat().st_size
+            if size > MAX_TOTAL_BYTES:
+                return None, {}, [_too_large(where, size, MAX_TOTAL_BYTES)]
+            data = path.read_bytes()
+        except OSError as error:
+            return None, {}, [problem("file-unreadable", where, **os_reason(error))]
+    if len(data) > MAX_TOTAL_BYTES:
+        return None, {}, [_too_large(where, len(data), MAX_TOTAL_BYTES)]
     if not data:
         return unreadable("the file is empty", "il file è vuoto")
     try:

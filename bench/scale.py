@@ -18,6 +18,10 @@ shared with other work, the steadier figure) and two memory figures:
   set size (PSS: pages shared after a fork count once, split between the sharers), sampled
   every 0.5 s; what the machine as a whole had to hold.
 With --keep DIR the network is made once and reused by later runs (commands run again).
+
+The workbook cache (`network/staffcache.py`) is emptied when the bench starts, so the first
+command reads every workbook (cold) and the later ones find them in the cache (warm), as a
+coordinator's commands do one after the other; `--no-cache` runs every command without it.
 """
 
 from __future__ import annotations
@@ -201,6 +205,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="make the network in this directory and keep it (reused when "
                         "it has a catalogue already)")
     parser.add_argument("--only", default=",".join(COMMANDS), help=f"commands to run, of {','.join(COMMANDS)}")
+    parser.add_argument("--no-cache", action="store_true", help="read every workbook in every command")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep.resolve() if args.keep else Path(tmp) / "net"
@@ -210,7 +215,10 @@ def main() -> None:
             make_network(root, args.employees, args.workbooks)
             print(f"  made in {time.perf_counter() - started:.0f} s", flush=True)
         key = root.parent / f"{root.name}-signing.key"  # outside the network: welfarectl refuses a key inside
-        env = {**os.environ, "WELFARECTL_AS_OF": DAY, "WELFARECTL_SIGNING_KEY": str(key)}
+        cache = root.parent / f"{root.name}-cache"
+        shutil.rmtree(cache, ignore_errors=True)
+        env = {**os.environ, "WELFARECTL_AS_OF": DAY, "WELFARECTL_SIGNING_KEY": str(key),
+               "WELFARECTL_CACHE": "off" if args.no_cache else str(cache)}
         welfarectl = [sys.executable, "-m", "welfarectl", "-C", str(root)]
         if not key.exists():
             subprocess.run([*welfarectl, "keys", "init"], check=True, capture_output=True, env=env)

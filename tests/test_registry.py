@@ -272,6 +272,28 @@ def test_a_card_reported_lost_is_replaced_afterwards_once(net):
         registry.replace_card(net, N1)
 
 
+def test_the_card_tables_tally_counts_what_each_cards_status_says(net):
+    """The report counts a million cards on the card table's columns (`CardTable.tally`): the same
+    counts as each card's own `status` and `printed`, for every status, on days before and after expiry."""
+    from collections import Counter
+
+    registry.issue_cards(net)
+    registry.revoke_card(net.root, N2, "lost", TODAY)
+    registry.replace_card(net, N2)
+    registry.revoke_card(net.root, N1, "left", TODAY)
+    registry.record_printed(net.root, [N3], TODAY)
+    table = registry.read_registry(net.root)[0].cards
+    for day in (TODAY, date(2030, 1, 1)):
+        expected: Counter = Counter()
+        for card in table.values():
+            expected[card.company, "issued"] += 1
+            expected[card.company, card.status(day)] += 1
+            expected[card.company, "printed"] += card.printed
+        assert table.tally(day) == +expected
+        found = {what for (_, what), count in expected.items() if count}
+        assert found >= ({"replaced", "revoked", "printed", "active"} if day == TODAY else {"expired"})
+
+
 def test_replace_refuses_a_card_whose_holder_has_left(net):
     conti = next(c for c in registry.issue_cards(net) if c.holder == codice_fiscale(6))
     with pytest.raises(registry.HolderNotCurrent):

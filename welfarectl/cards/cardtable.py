@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 from array import array
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
 from datetime import date
@@ -191,6 +192,25 @@ class CardTable(Mapping[str, Card]):
                 rows = found[companies[row]] = array("i")
             rows.append(row)
         return {self._company_names[number]: rows for number, rows in found.items()}
+
+    def tally(self, day: date) -> Counter:
+        """How many cards each company has, as (company, what): 'issued', each status on `day` that
+        `Card.status` gives ('active', 'expired', 'revoked', 'replaced'), and 'printed'."""
+        today, replaced = day.toordinal(), self._replaced_by
+        counts: Counter = Counter()
+        for row, (company, ended, expires, printed) in enumerate(zip(self._companies, self._ended, self._expires,
+                                                                    self._printed, strict=True)):
+            status = ("replaced" if row in replaced else "revoked" if ended
+                      else "expired" if expires < today else "active")
+            counts[company, status] += 1
+            if printed:
+                counts[company, "printed"] += 1
+        tally: Counter = Counter()
+        for (company, what), count in counts.items():
+            tally[self._company_names[company], what] += count
+            if what != "printed":
+                tally[self._company_names[company], "issued"] += count
+        return tally
 
     def holder(self, row: int) -> str:
         """The card's holder, as `Card.holder` gives it, without making the Card."""

@@ -66,18 +66,13 @@ def employees_of(columns: Columns, company: str) -> list[Employee]:
     tables, which, surnames, given_names, codes, hired, leaving, emails, sites, rows = columns
     made = [Table(file, sheet, header_row, dict(found), [], tuple(header), tuple(ignored))
             for file, sheet, header_row, found, header, ignored in tables]
-    days: dict[int, date] = {}
-
-    def day(ordinal: int) -> date:
-        found = days.get(ordinal)
-        if found is None:
-            found = days[ordinal] = date.fromordinal(ordinal)
-        return found
-
-    return [Employee(company, intern(surname), intern(given), code, day(hire), left and day(left), email,
+    hired = array("i", hired)
+    day = {ordinal: date.fromordinal(ordinal) for ordinal in {*hired, *leaving} if ordinal is not None}
+    day[None] = None  # type: ignore[index]
+    return [Employee(company, intern(surname), intern(given), code, day[hire], day[left], email,
                      site and intern(site), made[table], row)
             for surname, given, code, hire, left, email, site, table, row
-            in zip(surnames, given_names, codes, array("i", hired), leaving, emails, sites, array("H", which),
+            in zip(surnames, given_names, codes, hired, leaving, emails, sites, array("H", which),
                    array("i", rows), strict=True)]
 
 
@@ -98,7 +93,7 @@ class StaffCache:
         try:
             columns = marshal.loads((self.folder / key).read_bytes())
             return employees_of(columns, company)
-        except (OSError, EOFError, ValueError, TypeError, IndexError, AttributeError):
+        except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError):
             return None  # read again: the cache is only ever a shortcut
 
     def store(self, key: str, columns: Columns) -> None:

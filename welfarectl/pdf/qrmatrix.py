@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 QUIET_ZONE = 4  # modules of blank margin the standard asks for on every side
@@ -90,26 +91,57 @@ def dark_runs(matrix: bytes, modules: int) -> list[tuple[int, int, int]]:
 
 def path_operators(matrix: bytes, modules: int) -> str:
     """PDF path operators (`x y w 1 re`, in module units, y downwards), one rectangle for each
-    horizontal run of dark modules: filled together as one path, they leave no seams."""
-    table = _run_operators(modules)
-    step = modules + 1
-    return " ".join([table[m.start() * step + m.end() - m.start()]
-                     for m in _DARK_RUN.finditer(_rows_apart(matrix, modules))])
+    horizontal run of dark modules: filled together as one path, they leave no seams. The same
+    operators as `dark_runs` would give, found without a step of Python per run: the matrix is
+    spelt as a text whose dark modules are characters naming their place and whose light ones
+    are spaces, so that `str.split` cuts out the runs and each run is its own key to its operator."""
+    if modules > _SPELT_UP_TO:
+        return " ".join([f"{x} {y} {length} 1 re" for x, y, length in dark_runs(matrix, modules)])
+    spelling = _spelling(modules)
+    dark = _rows_apart(matrix, modules).translate(_DARK_AS_FF)
+    lanes = int.from_bytes(dark.decode("latin-1").encode("utf-16-le"), "little") * 0x101  # 0xffff a dark module
+    text = ((lanes & spelling.places) ^ spelling.spaces).to_bytes(2 * len(dark), "little").decode("utf-16-le")
+    return " ".join(map(spelling.operators.__getitem__, text.split()))
+
+
+_DARK_AS_FF = bytes([0xFF] + [0] * 255)  # a dark module (0) as 0xff, anything else as 0
+_FIRST_PLACE = 0x100  # the character of the first module; none up to U+1680 is a space to str.split
+_SPELT_UP_TO = 73  # modules a side (version 14): the places of a larger symbol would reach U+1680
+
+
+@dataclass(frozen=True)
+class _Spelling:
+    """How `path_operators` spells a matrix of `modules` a side: a module's character is
+    _FIRST_PLACE + y * (modules + 1) + x (the rows one place apart, so that no run reaches into the
+    next), as 16-bit lanes of one integer; `spaces` is a space in every lane; `places` is each
+    lane's character exclusive-or a space (so a dark lane becomes its character, a light one a space)."""
+
+    places: int
+    spaces: int
+    operators: _RunOperators
+
+
+class _RunOperators(dict):
+    """`x y w 1 re` by the run as spelt: each worked out the first time it is met."""
+
+    def __init__(self, modules: int) -> None:
+        super().__init__()
+        self.step = modules + 1
+
+    def __missing__(self, run: str) -> str:
+        y, x = divmod(ord(run[0]) - _FIRST_PLACE, self.step)
+        operator = self[run] = f"{x} {y} {len(run)} 1 re"
+        return operator
+
+
+@lru_cache(maxsize=4)
+def _spelling(modules: int) -> _Spelling:
+    size = modules * (modules + 1) - 1  # the rows and the places between them
+    spaces = int.from_bytes((" " * size).encode("utf-16-le"), "little")
+    places = "".join(map(chr, range(_FIRST_PLACE, _FIRST_PLACE + size))).encode("utf-16-le")
+    return _Spelling(int.from_bytes(places, "little") ^ spaces, spaces, _RunOperators(modules))
 
 
 def _rows_apart(matrix: bytes, modules: int) -> bytes:
     """The rows joined by one light byte, so that no run of dark modules crosses a row end."""
     return b"\xff".join([matrix[i:i + modules] for i in range(0, modules * modules, modules)])
-
-
-@lru_cache(maxsize=4)
-def _run_operators(modules: int) -> list[str]:
-    """`x y w 1 re` for every run, indexed by its start in the padded matrix times (modules + 1)
-    plus its length: formatting numbers once instead of for every code keeps drawing fast."""
-    step = modules + 1
-    table = [""] * (modules * step * step)
-    for y in range(modules):
-        for x in range(modules):
-            for length in range(1, modules - x + 1):
-                table[(y * step + x) * step + length] = f"{x} {y} {length} 1 re"
-    return table

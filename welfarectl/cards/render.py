@@ -91,7 +91,14 @@ def _min_size(element: TextElement) -> float:
 
 def _card_values(fields: dict[str, object], card: PrintCard) -> dict[str, object]:
     return {**fields, "holder": card.holder, "company": card.company,
-            "card_number": format_card_number(card.number), "expires": format_day(card.expires)}
+            "card_number": format_card_number(card.number), "expires": _format_expiry(card.expires)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_expiry(day: date) -> str:
+    """format_day, remembered: a batch's cards share a few hundred expiry days, and babel takes
+    longer to format one than the rest of the card's fields."""
+    return format_day(day)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -258,7 +265,7 @@ class _Side:
             else:
                 run.append(element)
         self._close(run)
-        self.fitted: dict[tuple[int, str], object] = {}
+        self.drawn: dict[tuple[int, str], tuple[str, float]] = {}  # see `text_operators`
         self.shrunk: list[tuple[str, str, float]] = []
         self.matrices: dict[str, bytes] = {}  # the QR matrices of the sheet being drawn, set by render_to
         self.pieces = {id(e): compile_text(e.text) for e in layout.elements if isinstance(e, TextElement)}
@@ -274,35 +281,34 @@ class _Side:
         for name, elements in self.forms:
             canvas.beginForm(name, -b, -b, CARD_WIDTH * MM + b, CARD_HEIGHT * MM + b)
             for element in elements:
-                self.draw_element(canvas, element, None)
+                _DRAW[type(element)](self, canvas, element, None, self.fields)
             canvas.endForm()
 
     def draw(self, canvas, card: PrintCard, x: float, y: float) -> None:
         """Draw this side of `card` with its bottom-left trim corner at (x, y) pt."""
         canvas.saveState()
         canvas.translate(x, y)
+        values = _card_values(self.fields, card)
         for kind, step in self.steps:
             if kind == "form":
                 canvas.doForm(step)
             else:
-                self.draw_element(canvas, step, card)
+                _DRAW[type(step)](self, canvas, step, card, values)
         if self.proof:
             canvas.doForm("proof-mark")
         canvas.restoreState()
 
-    def draw_element(self, canvas, element: Element, card: PrintCard | None) -> None:
-        _DRAW[type(element)](self, canvas, element, card)
-
-    def values(self, card: PrintCard | None) -> dict[str, object]:
-        if card is None:
-            return self.fields
-        return _card_values(self.fields, card)
-
-    def fit(self, element: TextElement, text: str):
+    def text_operators(self, canvas, element: TextElement, text: str) -> tuple[str, float]:
+        """The PDF operators that draw `text` as `element` sets it, and its size. Remembered for
+        the document: a company's name and an expiry day recur on many cards, drawn in the card's
+        own coordinates at the same place each time, and their characters keep the codes the
+        font's subset gave them the first time."""
         key = (id(element), text)
-        found = self.fitted.get(key)
+        found = self.drawn.get(key)
         if found is None:
-            found = self.fitted[key] = _fit(element, text, self.fallbacks)
+            fitted = _fit(element, text, self.fallbacks)
+            found = self.drawn[key] = (_lines_operators(canvas, element, fitted.size, fitted.lines, element.x,
+                                                         element.width, self.fallbacks), fitted.size)
         return found
 
 
@@ -317,7 +323,7 @@ def _cmyk(canvas, colour: list[float]) -> None:
     canvas.setFillColorCMYK(*(v / 100 for v in colour))
 
 
-def _draw_rect(side: _Side, canvas, element: RectElement, card) -> None:
+def _draw_rect(side: _Side, canvas, element: RectElement, card, values) -> None:
     """A rectangle that reaches an edge of the card runs on into the bleed (and stops there)."""
     b = side.bleed
     left = element.x if element.x > 1e-6 else -b
@@ -336,19 +342,25 @@ def _draw_rect(side: _Side, canvas, element: RectElement, card) -> None:
         canvas.rect(x, y, w, h, stroke=0, fill=1)
 
 
-def _draw_text(side: _Side, canvas, element: TextElement, card) -> None:
-    text = fill(side.pieces[id(element)], side.values(card))
-    fitted = side.fit(element, text)
-    if card is not None and fitted.size < _min_size(element):
-        side.shrunk.append((card.number, text, fitted.size))
-    _draw_lines(canvas, element, fitted.size, fitted.lines, element.x, element.width, side.fallbacks)
+def _draw_text(side: _Side, canvas, element: TextElement, card, values) -> None:
+    text = fill(side.pieces[id(element)], values)
+    operators, size = side.text_operators(canvas, element, text)
+    if card is not None and size < _min_size(element):
+        side.shrunk.append((card.number, text, size))
+    if operators:
+        canvas.addLiteral(operators)
 
 
-def _draw_lines(canvas, element, size: float, lines, x_mm: float, width_mm: float, fallbacks: tuple[str, ...]) -> None:
+def _lines_operators(canvas, element, size: float, lines, x_mm: float, width_mm: float,
+                     fallbacks: tuple[str, ...]) -> str:
+    """The operators that draw `lines` in the element's colour, font and alignment, one text
+    object a line, as ReportLab's text objects write them; nothing for no text. Writing them
+    leaves the canvas's own state (colour, font) as it was."""
+    from reportlab.lib.rl_accel import fp_str
+
     if not any(lines):
-        return
-    _cmyk(canvas, element.color)
-    canvas.setFont(element.font, size)
+        return ""
+    operators = [f"{fp_str(*(v / 100 for v in element.color))} k"]  # as canvas.setFillColorCMYK writes it
     block = size * block_height(len(lines), element.leading)
     room = element.height * MM - block
     shift = {"top": 0, "middle": room / 2, "bottom": room}[getattr(element, "valign", "top")]
@@ -356,41 +368,47 @@ def _draw_lines(canvas, element, size: float, lines, x_mm: float, width_mm: floa
     align = getattr(element, "align", "left")
     for line in lines:
         pieces = runs(line, (element.font, *fallbacks)) if fallbacks else []
-        if len(pieces) > 1 or pieces and pieces[0][0] != element.font:
-            _draw_runs(canvas, pieces, size, x_mm * MM, width_mm * MM, baseline, align)
-            canvas.setFont(element.font, size)
-        elif align == "center":
-            canvas.drawCentredString((x_mm + width_mm / 2) * MM, baseline, line)
-        elif align == "right":
-            canvas.drawRightString((x_mm + width_mm) * MM, baseline, line)
-        else:
-            canvas.drawString(x_mm * MM, baseline, line)
+        if not (len(pieces) > 1 or pieces and pieces[0][0] != element.font):
+            pieces = [(element.font, line)]
+        operators.append(_line_operators(canvas, pieces, size, x_mm * MM, width_mm * MM, baseline, align))
         baseline -= size * element.leading
+    return "\n".join(operators)
 
 
-def _draw_runs(canvas, pieces: list[tuple[str, str]], size: float, x: float, width: float, baseline: float,
-               align: str) -> None:
-    """One line set in more than one font, run after run in one text object (so that a reader
-    copies it as one line), aligned in the box as a whole."""
+def _line_operators(canvas, pieces: list[tuple[str, str]], size: float, x: float, width: float, baseline: float,
+                    align: str) -> str:
+    """One line, run after run in one text object (so that a reader copies it as one line),
+    aligned in the box as a whole. A line in one font is written as `drawString`,
+    `drawCentredString` or `drawRightString` write it."""
+    if len(pieces) == 1:
+        font, line = pieces[0]
+        total = text_width(line, font, size)
+        start = {"left": x, "center": (x + width / 2) - 0.5 * total, "right": (x + width) - total}[align]
+        text = canvas.beginText(start, baseline)
+        text.setFont(font, size)
+        text.textLine(line)
+        return text.getCode()
     total = sum(text_width(piece, font, size) for font, piece in pieces)
     text = canvas.beginText(x + {"left": 0, "center": (width - total) / 2, "right": width - total}[align], baseline)
     for font, piece in pieces:
         text.setFont(font, size)
         text.textOut(piece)
-    canvas.drawText(text)
+    return text.getCode()
 
 
-def _draw_list(side: _Side, canvas, element: ListElement, card) -> None:
+def _draw_list(side: _Side, canvas, element: ListElement, card, values) -> None:
     fitted = fit_list([str(item) for item in side.lists.get(element.items, [])], _chain(element.font, side.fallbacks), element.size,
                       element.width, element.height, columns=element.columns, gap=element.gap,
                       leading=element.leading, bullet=element.bullet)
     column_width = (element.width - (element.columns - 1) * element.gap) / element.columns
     for i, column in enumerate(fitted.columns):
-        _draw_lines(canvas, element, fitted.size, column, element.x + i * (column_width + element.gap), column_width,
-                    side.fallbacks)
+        operators = _lines_operators(canvas, element, fitted.size, column, element.x + i * (column_width + element.gap),
+                                     column_width, side.fallbacks)
+        if operators:
+            canvas.addLiteral(operators)
 
 
-def _draw_qr(side: _Side, canvas, element: QrElement, card) -> None:
+def _draw_qr(side: _Side, canvas, element: QrElement, card, values) -> None:
     """A white (no ink) square the size of the element, then the dark modules in K only."""
     if card is None:
         return

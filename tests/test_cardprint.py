@@ -383,3 +383,17 @@ def test_texts_that_recur_are_drawn_on_every_card_that_has_them_in_its_own_place
                 assert words in texts, (slot, words)
             offsets.append({(x, y) for text, x, y in mine if text in (card.company, "30/11/2028")})
         assert all(offset == offsets[0] and len(offset) == 2 for offset in offsets)
+
+
+def test_every_stream_is_compressed_and_reads_back(a4):
+    """Pages, forms and font subsets are FlateDecode streams (at the level `render` chooses,
+    pdf/streams.py), binary, and decompress to what the page draws."""
+    reader = PdfReader(a4[0])
+    streams = []
+    for page in reader.pages:
+        streams.append(page["/Contents"].get_object())
+        streams += [form.get_object() for form in page["/Resources"]["/XObject"].values()]
+        for font in page["/Resources"]["/Font"].values():
+            streams.append(font.get_object()["/FontDescriptor"]["/FontFile2"].get_object())
+    assert streams and all(stream["/Filter"] in ("/FlateDecode", ["/FlateDecode"]) for stream in streams)
+    assert b" re f" in reader.pages[0].get_contents().get_data()  # the QR codes' path, decompressed

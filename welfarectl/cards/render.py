@@ -288,9 +288,13 @@ class _Side:
             canvas.endForm()
 
     def draw(self, canvas, card: PrintCard, x: float, y: float) -> None:
-        """Draw this side of `card` with its bottom-left trim corner at (x, y) pt."""
-        canvas.saveState()
-        canvas.translate(x, y)
+        """Draw this side of `card` with its bottom-left trim corner at (x, y) pt. What is drawn
+        card by card is written as operators (`text_operators`, `_draw_qr`) and forms, which leave
+        the canvas's state alone: so the card's graphics state is saved and moved by writing `q`
+        and `cm` (as saveState and translate write them), without the canvas's bookkeeping of it."""
+        from reportlab.lib.rl_accel import fp_str
+
+        canvas.addLiteral(f"q\n{fp_str(1, 0, 0, 1, x, y)} cm")
         values = _card_values(self.fields, card)
         for kind, step in self.steps:
             if kind == "form":
@@ -299,7 +303,7 @@ class _Side:
                 _DRAW[type(step)](self, canvas, step, card, values)
         if self.proof:
             canvas.doForm("proof-mark")
-        canvas.restoreState()
+        canvas.addLiteral("Q")
 
     def text_operators(self, canvas, element: TextElement, text: str) -> tuple[str, float]:
         """The PDF operators that draw `text` as `element` sets it, and its size. Remembered for

@@ -72,19 +72,30 @@ def too_small(card: PrintCard, front: Layout, back: Layout, fields_common: dict,
               fallbacks: tuple[str, ...] = ()) -> tuple[str, float] | None:
     """(text, size) of the smallest text of `card` that fits only below both its min_size and
     HOLD_BACK_BELOW pt, or None: a card that would print so is held back, not printed unreadable.
-    Only texts with per-card fields can: fixed texts below their min_size are errors of the layout."""
+    Only texts with per-card fields can: fixed texts below their min_size are errors of the layout.
+    For many cards, `hold_back_check` once and that for each card."""
+    return hold_back_check(front, back, fields_common, fallbacks)(card)
+
+
+def hold_back_check(front: Layout, back: Layout, fields_common: dict,
+                    fallbacks: tuple[str, ...] = ()) -> Callable[[PrintCard], tuple[str, float] | None]:
+    """`too_small` for any card of these layouts: the texts that vary from card to card found once."""
     fields = {key: value for key, value in fields_common.items() if not isinstance(value, list)}
-    values = _card_values(fields, card)
-    smallest: tuple[str, float] | None = None
-    for layout in (front, back):
-        for element in layout.elements:
-            if not (isinstance(element, TextElement) and _varies(element)):
-                continue
-            text = fill(compile_text(element.text), values)
+    texts = [(element, compile_text(element.text), min(_min_size(element), HOLD_BACK_BELOW))
+             for layout in (front, back) for element in layout.elements
+             if isinstance(element, TextElement) and _varies(element)]
+
+    def check(card: PrintCard) -> tuple[str, float] | None:
+        values = _card_values(fields, card)
+        smallest: tuple[str, float] | None = None
+        for element, pieces, below in texts:
+            text = fill(pieces, values)
             size = _fit(element, text, fallbacks).size
-            if size < min(_min_size(element), HOLD_BACK_BELOW) and (smallest is None or size < smallest[1]):
+            if size < below and (smallest is None or size < smallest[1]):
                 smallest = (text, size)
-    return smallest
+        return smallest
+
+    return check
 
 
 def _min_size(element: TextElement) -> float:
@@ -103,11 +114,13 @@ def _format_expiry(day: date) -> str:
     return format_day(day)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16384)
 def _fit_text(text: str, font: str | tuple[str, ...], size: float, min_size: float | None, width: float, height: float,
               max_lines: int, leading: float):
     """fit_text, remembered: a print run fits each holder's text when it chooses the cards to print
-    and again when it draws them."""
+    and again when it draws them. A batch (5,000 cards) brings two texts of its own a card, the
+    holder's name and the card number: room for three batches' keeps a batch's first fits until
+    it is drawn."""
     return fit_text(text, font, size, min_size, width, height, max_lines, leading)
 
 

@@ -229,9 +229,9 @@ def test_path_operators_cover_exactly_the_dark_modules():
 
 @pytest.mark.parametrize("modules", [1, 2, 21, 41, 57, 73, 74, 101])
 def test_path_operators_are_one_rectangle_for_each_dark_run_whatever_the_matrix(modules):
-    """path_operators finds the runs its own way (a spelling split by str.split) up to 73 modules,
-    and through dark_runs above: on random matrices, with light bytes other than 255 too, both
-    give one `x y w 1 re` for each run dark_runs lists, in its order."""
+    """path_operators finds the runs its own way (a spelling split by str.split): on random
+    matrices of every size a QR symbol has, with light bytes other than 255 and rows with no dark
+    module, it gives one `x y w 1 re` for each run dark_runs lists, in its order."""
     rng = random.Random(modules)
     for _ in range(40):
         dark_share = rng.random()

@@ -93,53 +93,53 @@ def path_operators(matrix: bytes, modules: int) -> str:
     """PDF path operators (`x y w 1 re`, in module units, y downwards), one rectangle for each
     horizontal run of dark modules: filled together as one path, they leave no seams. The same
     operators as `dark_runs` would give, found without a step of Python per run: the matrix is
-    spelt as a text whose dark modules are characters naming their place and whose light ones
-    are spaces, so that `str.split` cuts out the runs and each run is its own key to its operator."""
-    if modules > _SPELT_UP_TO:
-        return " ".join([f"{x} {y} {length} 1 re" for x, y, length in dark_runs(matrix, modules)])
+    spelt as lines of text, a dark module as a character naming its column and a light one as a
+    space, so that `str.split` cuts out a line's runs and each run is its own key to its operator
+    (the few hundred a row can have, remembered; the row's y put in once the line is joined)."""
     spelling = _spelling(modules)
     dark = _rows_apart(matrix, modules).translate(_DARK_AS_FF)
     lanes = int.from_bytes(dark.decode("latin-1").encode("utf-16-le"), "little") * 0x101  # 0xffff a dark module
-    text = ((lanes & spelling.places) ^ spelling.spaces).to_bytes(2 * len(dark), "little").decode("utf-16-le")
-    return " ".join(map(spelling.operators.__getitem__, text.split()))
+    text = ((lanes & spelling.columns) ^ spelling.blanks).to_bytes(2 * len(dark), "little").decode("utf-16-le")
+    operator = spelling.operators.__getitem__
+    return " ".join(filter(None, [" ".join(map(operator, line.split())).replace(_Y, y)
+                                  for line, y in zip(text.split("\n"), spelling.rows, strict=True)]))
 
 
 _DARK_AS_FF = bytes([0xFF] + [0] * 255)  # a dark module (0) as 0xff, anything else as 0
-_FIRST_PLACE = 0x100  # the character of the first module; none up to U+1680 is a space to str.split
-_SPELT_UP_TO = 73  # modules a side (version 14): the places of a larger symbol would reach U+1680
+_FIRST_COLUMN = 0x100  # the character of column 0; none from here to U+1680 is a space to str.split
+_Y = "\x00"  # where a run's operator takes its row's y
 
 
 @dataclass(frozen=True)
 class _Spelling:
-    """How `path_operators` spells a matrix of `modules` a side: a module's character is
-    _FIRST_PLACE + y * (modules + 1) + x (the rows one place apart, so that no run reaches into the
-    next), as 16-bit lanes of one integer; `spaces` is a space in every lane; `places` is each
-    lane's character exclusive-or a space (so a dark lane becomes its character, a light one a space)."""
+    """How `path_operators` spells a matrix of `modules` a side, as 16-bit lanes of one integer,
+    a lane a module and one between rows: `blanks` is a space in each module's lane and a line
+    break between rows; `columns` is each module's character (_FIRST_COLUMN + x) exclusive-or its
+    blank, so that a dark lane masked by it becomes the character and a light one the blank."""
 
-    places: int
-    spaces: int
+    columns: int
+    blanks: int
+    rows: tuple[str, ...]  # each row's y, as written
     operators: _RunOperators
 
 
 class _RunOperators(dict):
-    """`x y w 1 re` by the run as spelt: each worked out the first time it is met."""
-
-    def __init__(self, modules: int) -> None:
-        super().__init__()
-        self.step = modules + 1
+    """A run's operator with _Y for its row's y, by the run as spelt: each worked out the first
+    time it is met (a row of n modules has n * (n + 1) / 2 runs it can hold)."""
 
     def __missing__(self, run: str) -> str:
-        y, x = divmod(ord(run[0]) - _FIRST_PLACE, self.step)
-        operator = self[run] = f"{x} {y} {len(run)} 1 re"
+        operator = self[run] = f"{ord(run[0]) - _FIRST_COLUMN} {_Y} {len(run)} 1 re"
         return operator
 
 
 @lru_cache(maxsize=4)
 def _spelling(modules: int) -> _Spelling:
-    size = modules * (modules + 1) - 1  # the rows and the places between them
-    spaces = int.from_bytes((" " * size).encode("utf-16-le"), "little")
-    places = "".join(map(chr, range(_FIRST_PLACE, _FIRST_PLACE + size))).encode("utf-16-le")
-    return _Spelling(int.from_bytes(places, "little") ^ spaces, spaces, _RunOperators(modules))
+    blank_row, column_row = " " * modules, "".join(map(chr, range(_FIRST_COLUMN, _FIRST_COLUMN + modules)))
+    blanks = "\n".join([blank_row] * modules).encode("utf-16-le")
+    columns = "\n".join([column_row] * modules).encode("utf-16-le")
+    lanes = int.from_bytes(blanks, "little")
+    return _Spelling(int.from_bytes(columns, "little") ^ lanes, lanes, tuple(map(str, range(modules))),
+                     _RunOperators())
 
 
 def _rows_apart(matrix: bytes, modules: int) -> bytes:

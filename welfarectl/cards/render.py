@@ -402,8 +402,11 @@ def _line_operators(canvas, pieces: list[tuple[str, str]], size: float, x: float
     `drawCentredString` or `drawRightString` write it."""
     if len(pieces) == 1:
         font, line = pieces[0]
-        total = text_width(line, font, size)
-        start = {"left": x, "center": (x + width / 2) - 0.5 * total, "right": (x + width) - total}[align]
+        if align == "left":
+            start = x
+        else:
+            total = text_width(line, font, size)
+            start = (x + width / 2) - 0.5 * total if align == "center" else (x + width) - total
         text = canvas.beginText(start, baseline)
         text.setFont(font, size)
         text.textLine(line)

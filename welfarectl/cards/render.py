@@ -5,7 +5,9 @@ that keeps its quiet zone clear; fonts are embedded subsets, and a character a t
 is drawn in the first of the network's fallback fonts that has it (`pdf.fonts.runs`); the document is made in
 ReportLab's invariant mode, so the same cards and layouts give the same bytes. Layout elements
 that do not change from card to card are drawn once into a form and placed on every card; the
-QR code's dark modules are written as one path of merged rectangles.
+QR code's dark modules are written as one path of merged rectangles; a card's texts are written
+as operators made once a document for each text an element sets (`_Side.text_operators`); the
+streams are compressed at COMPRESSION_LEVEL (`pdf/streams.py`).
 """
 
 from __future__ import annotations

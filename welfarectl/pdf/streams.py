@@ -32,5 +32,7 @@ class Flate:
 def compress_streams(canvas, level: int) -> None:
     """Have `canvas`, made with pageCompression=0, compress every stream it writes at `level`.
     A stream ReportLab writes without a filter of its own (with page compression off: pages,
-    forms, font subsets and their character maps) takes its document's default filters."""
+    forms, font subsets and their character maps) takes its document's default filters.
+    ReportLab has no public way to set them: its canvas's document (`_doc`) is reached here
+    alone, and tests/test_cardprint.py checks that the card PDFs' streams are compressed."""
     canvas._doc.defaultStreamFilters = [Flate(level)]

@@ -1,6 +1,7 @@
 """Card layouts are data: the sample templates load clean, a broken layout is reported at its line,
 text is fitted into its box and never overflows, and the QR matrix has the version it claims."""
 
+import random
 from pathlib import Path
 
 import base45
@@ -224,6 +225,21 @@ def test_path_operators_cover_exactly_the_dark_modules():
         rebuilt[y * 41 + x:y * 41 + x + w] = b"\x00" * w
     assert bytes(rebuilt) == matrix
     assert len(operators) - 1 == len(qrmatrix.dark_runs(matrix, 41))
+
+
+@pytest.mark.parametrize("modules", [1, 2, 21, 41, 57, 73, 74, 101])
+def test_path_operators_are_one_rectangle_for_each_dark_run_whatever_the_matrix(modules):
+    """path_operators finds the runs its own way (a spelling split by str.split): on random
+    matrices of every size a QR symbol has, with light bytes other than 255 and rows with no dark
+    module, it gives one `x y w 1 re` for each run dark_runs lists, in its order."""
+    rng = random.Random(modules)
+    for _ in range(40):
+        dark_share = rng.random()
+        matrix = bytes(0 if rng.random() < dark_share else rng.choice((255, 255, 1, 128)) for _ in range(modules ** 2))
+        runs = qrmatrix.dark_runs(matrix, modules)
+        assert qrmatrix.path_operators(matrix, modules) == " ".join(f"{x} {y} {w} 1 re" for x, y, w in runs)
+    matrix = card_qr_matrix("WC1:" + "Z9" * 59 + "B")
+    assert qrmatrix.path_operators(matrix, 41) == " ".join(f"{x} {y} {w} 1 re" for x, y, w in qrmatrix.dark_runs(matrix, 41))
 
 
 def test_content_elements_that_overlap_are_reported_at_the_later_one():

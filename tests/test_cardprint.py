@@ -355,3 +355,45 @@ def test_names_printed_below_their_min_size_are_listed_and_ordinary_ones_are_not
     shrunk = render(odd, FRONT, BACK, FIELDS, "single").shrunk
     assert [(number, text) for number, text, _ in shrunk] == [(cards[0].number, very_long)]
     assert shrunk[0][2] < HOLDER.min_size
+
+
+def test_texts_that_recur_are_drawn_on_every_card_that_has_them_in_its_own_place(a4):
+    """The renderer writes the operators of a text once a document and repeats them (the company
+    and the expiry day are on every card, holders recur): each card still shows its own texts,
+    whole, inside its own trim box, at the same place on the card as the first card's."""
+    path, cards, _job = a4
+    geometry = SHEETS["a4"]
+    for page_number, on_sheet in ((0, cards[:8]), (2, cards[8:])):
+        found: list[tuple[str, float, float]] = []
+
+        def visit(text, cm, tm, font, size, found=found):
+            if text.strip():
+                a, b, c, d, e, f = cm
+                found.append((text.strip(), a * tm[4] + c * tm[5] + e, b * tm[4] + d * tm[5] + f))
+
+        PdfReader(path).pages[page_number].extract_text(visitor_text=visit)
+        offsets = []
+        for slot, card in enumerate(on_sheet):
+            left, top = geometry.origin(slot, "front")
+            corner = (left * MM, (geometry.height - top - CARD_HEIGHT) * MM)
+            mine = {(text, round(x - corner[0], 2), round(y - corner[1], 2)) for text, x, y in found
+                    if 0 <= x - corner[0] <= CARD_WIDTH * MM and 0 <= y - corner[1] <= CARD_HEIGHT * MM}
+            texts = " ".join(sorted(text for text, _, _ in mine))
+            for words in (*card.holder.split(), card.company, "30/11/2028", f"{card.number[:4]} {card.number[4:]}"):
+                assert words in texts, (slot, words)
+            offsets.append({(x, y) for text, x, y in mine if text in (card.company, "30/11/2028")})
+        assert all(offset == offsets[0] and len(offset) == 2 for offset in offsets)
+
+
+def test_every_stream_is_compressed_and_reads_back(a4):
+    """Pages, forms and font subsets are FlateDecode streams (at the level `render` chooses,
+    pdf/streams.py), binary, and decompress to what the page draws."""
+    reader = PdfReader(a4[0])
+    streams = []
+    for page in reader.pages:
+        streams.append(page["/Contents"].get_object())
+        streams += [form.get_object() for form in page["/Resources"]["/XObject"].values()]
+        for font in page["/Resources"]["/Font"].values():
+            streams.append(font.get_object()["/FontDescriptor"]["/FontFile2"].get_object())
+    assert streams and all(stream["/Filter"] in ("/FlateDecode", ["/FlateDecode"]) for stream in streams)
+    assert b" re f" in reader.pages[0].get_contents().get_data()  # the QR codes' path, decompressed

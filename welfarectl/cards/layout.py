@@ -17,6 +17,7 @@ Fonts and fitting text into boxes are in `welfarectl/pdf/`, which the renderer u
 
 from __future__ import annotations
 
+import functools
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -340,10 +341,12 @@ def sample_fields() -> dict[str, object]:
     return fields
 
 
+@functools.lru_cache(maxsize=1024)  # a layout's few texts, asked about for every card printed
 def fields_used(text: str) -> frozenset[str]:
     return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
 
 
+@functools.lru_cache(maxsize=1024)
 def compile_text(text: str) -> tuple[tuple[str, str | None], ...]:
     """A checked layout text as (literal, field name or None) pieces, for `fill`."""
     return tuple((literal, name) for literal, name, _, _ in string.Formatter().parse(text))

@@ -165,7 +165,8 @@ def make_part(plan: Plan, chosen: Sequence[Entry], on_sheet: Callable[[int], Non
         company_id=company,
     ) for number, holder, company, expires in chosen]
     fields, fallbacks = plan.fields, plan.fallbacks
-    smallest = {card.number: render.too_small(card, plan.front, plan.back, fields, fallbacks) for card in cards}
+    too_small = render.hold_back_check(plan.front, plan.back, fields, fallbacks)
+    smallest = {card.number: too_small(card) for card in cards}
     held = tuple((number, *small) for number, small in smallest.items() if small is not None)
     cards = [card for card in cards if smallest[card.number] is None]
     if not cards:

@@ -5,7 +5,9 @@ that keeps its quiet zone clear; fonts are embedded subsets, and a character a t
 is drawn in the first of the network's fallback fonts that has it (`pdf.fonts.runs`); the document is made in
 ReportLab's invariant mode, so the same cards and layouts give the same bytes. Layout elements
 that do not change from card to card are drawn once into a form and placed on every card; the
-QR code's dark modules are written as one path of merged rectangles.
+QR code's dark modules are written as one path of merged rectangles; a card's texts are written
+as operators made once a document for each text an element sets (`_Side.text_operators`); the
+streams are compressed at COMPRESSION_LEVEL (`pdf/streams.py`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import BinaryIO
 from welfarectl.base.italian import format_day
 from welfarectl.pdf import qrmatrix
 from welfarectl.pdf.fonts import ASCENT, MM, register_fonts, runs, text_width
+from welfarectl.pdf.streams import compress_streams
 from welfarectl.pdf.textfit import block_height, fit_list, fit_text
 
 from .layout import (
@@ -42,6 +45,7 @@ from .number import format_card_number
 from .payload import card_qr_matrix
 from .sheets import MARK_WIDTH, REGISTRATION, SHEETS, Sheet, crop_marks, job_ticket
 
+COMPRESSION_LEVEL = 4  # zlib's, for the PDF's streams: as small as ReportLab's level 6 with ASCII85, at a third of the CPU (pdf/streams.py)
 HOLD_BACK_BELOW = 5.0  # pt: a card whose holder's text fits only below this and its min_size is not printed
 
 
@@ -70,19 +74,30 @@ def too_small(card: PrintCard, front: Layout, back: Layout, fields_common: dict,
               fallbacks: tuple[str, ...] = ()) -> tuple[str, float] | None:
     """(text, size) of the smallest text of `card` that fits only below both its min_size and
     HOLD_BACK_BELOW pt, or None: a card that would print so is held back, not printed unreadable.
-    Only texts with per-card fields can: fixed texts below their min_size are errors of the layout."""
+    Only texts with per-card fields can: fixed texts below their min_size are errors of the layout.
+    For many cards, `hold_back_check` once and that for each card."""
+    return hold_back_check(front, back, fields_common, fallbacks)(card)
+
+
+def hold_back_check(front: Layout, back: Layout, fields_common: dict,
+                    fallbacks: tuple[str, ...] = ()) -> Callable[[PrintCard], tuple[str, float] | None]:
+    """`too_small` for any card of these layouts: the texts that vary from card to card found once."""
     fields = {key: value for key, value in fields_common.items() if not isinstance(value, list)}
-    values = _card_values(fields, card)
-    smallest: tuple[str, float] | None = None
-    for layout in (front, back):
-        for element in layout.elements:
-            if not (isinstance(element, TextElement) and _varies(element)):
-                continue
-            text = fill(compile_text(element.text), values)
+    texts = [(element, compile_text(element.text), min(_min_size(element), HOLD_BACK_BELOW))
+             for layout in (front, back) for element in layout.elements
+             if isinstance(element, TextElement) and _varies(element)]
+
+    def check(card: PrintCard) -> tuple[str, float] | None:
+        values = _card_values(fields, card)
+        smallest: tuple[str, float] | None = None
+        for element, pieces, below in texts:
+            text = fill(pieces, values)
             size = _fit(element, text, fallbacks).size
-            if size < min(_min_size(element), HOLD_BACK_BELOW) and (smallest is None or size < smallest[1]):
+            if size < below and (smallest is None or size < smallest[1]):
                 smallest = (text, size)
-    return smallest
+        return smallest
+
+    return check
 
 
 def _min_size(element: TextElement) -> float:
@@ -91,14 +106,23 @@ def _min_size(element: TextElement) -> float:
 
 def _card_values(fields: dict[str, object], card: PrintCard) -> dict[str, object]:
     return {**fields, "holder": card.holder, "company": card.company,
-            "card_number": format_card_number(card.number), "expires": format_day(card.expires)}
+            "card_number": format_card_number(card.number), "expires": _format_expiry(card.expires)}
 
 
 @functools.lru_cache(maxsize=4096)
+def _format_expiry(day: date) -> str:
+    """format_day, remembered: a batch's cards share a few hundred expiry days, and babel takes
+    longer to format one than the rest of the card's fields."""
+    return format_day(day)
+
+
+@functools.lru_cache(maxsize=16384)
 def _fit_text(text: str, font: str | tuple[str, ...], size: float, min_size: float | None, width: float, height: float,
               max_lines: int, leading: float):
     """fit_text, remembered: a print run fits each holder's text when it chooses the cards to print
-    and again when it draws them."""
+    and again when it draws them. A batch (5,000 cards) brings two texts of its own a card, the
+    holder's name and the card number: room for three batches' keeps a batch's first fits until
+    it is drawn."""
     return fit_text(text, font, size, min_size, width, height, max_lines, leading)
 
 
@@ -139,8 +163,9 @@ def render_to(out: str | BinaryIO, cards: Sequence[PrintCard], front: Layout, ba
         raise ValueError("no cards to print")
     geometry = SHEETS[sheet]
     register_fonts()
-    canvas = Canvas(out, pagesize=(geometry.width * MM, geometry.height * MM), invariant=1, pageCompression=1,
+    canvas = Canvas(out, pagesize=(geometry.width * MM, geometry.height * MM), invariant=1, pageCompression=0,
                     enforceColorSpace="cmyk", initialFontName="DejaVuSans", initialFontSize=10)
+    compress_streams(canvas, COMPRESSION_LEVEL)
     _describe(canvas, fields_common, len(cards), geometry)
     sides = {"front": _Side("front", front, fields_common, geometry.bleed, proof, fallbacks),
              "back": _Side("back", back, fields_common, geometry.bleed, proof, fallbacks)}
@@ -258,7 +283,7 @@ class _Side:
             else:
                 run.append(element)
         self._close(run)
-        self.fitted: dict[tuple[int, str], object] = {}
+        self.drawn: dict[tuple[int, str], tuple[str, float]] = {}  # see `text_operators`
         self.shrunk: list[tuple[str, str, float]] = []
         self.matrices: dict[str, bytes] = {}  # the QR matrices of the sheet being drawn, set by render_to
         self.pieces = {id(e): compile_text(e.text) for e in layout.elements if isinstance(e, TextElement)}
@@ -274,35 +299,38 @@ class _Side:
         for name, elements in self.forms:
             canvas.beginForm(name, -b, -b, CARD_WIDTH * MM + b, CARD_HEIGHT * MM + b)
             for element in elements:
-                self.draw_element(canvas, element, None)
+                _DRAW[type(element)](self, canvas, element, None, self.fields)
             canvas.endForm()
 
     def draw(self, canvas, card: PrintCard, x: float, y: float) -> None:
-        """Draw this side of `card` with its bottom-left trim corner at (x, y) pt."""
-        canvas.saveState()
-        canvas.translate(x, y)
+        """Draw this side of `card` with its bottom-left trim corner at (x, y) pt. What is drawn
+        card by card is written as operators (`text_operators`, `_draw_qr`) and forms, which leave
+        the canvas's state alone: so the card's graphics state is saved and moved by writing `q`
+        and `cm` (as saveState and translate write them), without the canvas's bookkeeping of it."""
+        from reportlab.lib.rl_accel import fp_str
+
+        canvas.addLiteral(f"q\n{fp_str(1, 0, 0, 1, x, y)} cm")
+        values = _card_values(self.fields, card)
         for kind, step in self.steps:
             if kind == "form":
                 canvas.doForm(step)
             else:
-                self.draw_element(canvas, step, card)
+                _DRAW[type(step)](self, canvas, step, card, values)
         if self.proof:
             canvas.doForm("proof-mark")
-        canvas.restoreState()
+        canvas.addLiteral("Q")
 
-    def draw_element(self, canvas, element: Element, card: PrintCard | None) -> None:
-        _DRAW[type(element)](self, canvas, element, card)
-
-    def values(self, card: PrintCard | None) -> dict[str, object]:
-        if card is None:
-            return self.fields
-        return _card_values(self.fields, card)
-
-    def fit(self, element: TextElement, text: str):
+    def text_operators(self, canvas, element: TextElement, text: str) -> tuple[str, float]:
+        """The PDF operators that draw `text` as `element` sets it, and its size. Remembered for
+        the document: a company's name and an expiry day recur on many cards, drawn in the card's
+        own coordinates at the same place each time, and their characters keep the codes the
+        font's subset gave them the first time."""
         key = (id(element), text)
-        found = self.fitted.get(key)
+        found = self.drawn.get(key)
         if found is None:
-            found = self.fitted[key] = _fit(element, text, self.fallbacks)
+            fitted = _fit(element, text, self.fallbacks)
+            found = self.drawn[key] = (_lines_operators(canvas, element, fitted.size, fitted.lines, element.x,
+                                                         element.width, self.fallbacks), fitted.size)
         return found
 
 
@@ -317,7 +345,7 @@ def _cmyk(canvas, colour: list[float]) -> None:
     canvas.setFillColorCMYK(*(v / 100 for v in colour))
 
 
-def _draw_rect(side: _Side, canvas, element: RectElement, card) -> None:
+def _draw_rect(side: _Side, canvas, element: RectElement, card, values) -> None:
     """A rectangle that reaches an edge of the card runs on into the bleed (and stops there)."""
     b = side.bleed
     left = element.x if element.x > 1e-6 else -b
@@ -336,19 +364,25 @@ def _draw_rect(side: _Side, canvas, element: RectElement, card) -> None:
         canvas.rect(x, y, w, h, stroke=0, fill=1)
 
 
-def _draw_text(side: _Side, canvas, element: TextElement, card) -> None:
-    text = fill(side.pieces[id(element)], side.values(card))
-    fitted = side.fit(element, text)
-    if card is not None and fitted.size < _min_size(element):
-        side.shrunk.append((card.number, text, fitted.size))
-    _draw_lines(canvas, element, fitted.size, fitted.lines, element.x, element.width, side.fallbacks)
+def _draw_text(side: _Side, canvas, element: TextElement, card, values) -> None:
+    text = fill(side.pieces[id(element)], values)
+    operators, size = side.text_operators(canvas, element, text)
+    if card is not None and size < _min_size(element):
+        side.shrunk.append((card.number, text, size))
+    if operators:
+        canvas.addLiteral(operators)
 
 
-def _draw_lines(canvas, element, size: float, lines, x_mm: float, width_mm: float, fallbacks: tuple[str, ...]) -> None:
+def _lines_operators(canvas, element, size: float, lines, x_mm: float, width_mm: float,
+                     fallbacks: tuple[str, ...]) -> str:
+    """The operators that draw `lines` in the element's colour, font and alignment, one text
+    object a line, as ReportLab's text objects write them; nothing for no text. Writing them
+    leaves the canvas's own state (colour, font) as it was."""
+    from reportlab.lib.rl_accel import fp_str
+
     if not any(lines):
-        return
-    _cmyk(canvas, element.color)
-    canvas.setFont(element.font, size)
+        return ""
+    operators = [f"{fp_str(*(v / 100 for v in element.color))} k"]  # as canvas.setFillColorCMYK writes it
     block = size * block_height(len(lines), element.leading)
     room = element.height * MM - block
     shift = {"top": 0, "middle": room / 2, "bottom": room}[getattr(element, "valign", "top")]
@@ -356,41 +390,50 @@ def _draw_lines(canvas, element, size: float, lines, x_mm: float, width_mm: floa
     align = getattr(element, "align", "left")
     for line in lines:
         pieces = runs(line, (element.font, *fallbacks)) if fallbacks else []
-        if len(pieces) > 1 or pieces and pieces[0][0] != element.font:
-            _draw_runs(canvas, pieces, size, x_mm * MM, width_mm * MM, baseline, align)
-            canvas.setFont(element.font, size)
-        elif align == "center":
-            canvas.drawCentredString((x_mm + width_mm / 2) * MM, baseline, line)
-        elif align == "right":
-            canvas.drawRightString((x_mm + width_mm) * MM, baseline, line)
-        else:
-            canvas.drawString(x_mm * MM, baseline, line)
+        if not (len(pieces) > 1 or pieces and pieces[0][0] != element.font):
+            pieces = [(element.font, line)]
+        operators.append(_line_operators(canvas, pieces, size, x_mm * MM, width_mm * MM, baseline, align))
         baseline -= size * element.leading
+    return "\n".join(operators)
 
 
-def _draw_runs(canvas, pieces: list[tuple[str, str]], size: float, x: float, width: float, baseline: float,
-               align: str) -> None:
-    """One line set in more than one font, run after run in one text object (so that a reader
-    copies it as one line), aligned in the box as a whole."""
+def _line_operators(canvas, pieces: list[tuple[str, str]], size: float, x: float, width: float, baseline: float,
+                    align: str) -> str:
+    """One line, run after run in one text object (so that a reader copies it as one line),
+    aligned in the box as a whole. A line in one font is written as `drawString`,
+    `drawCentredString` or `drawRightString` write it."""
+    if len(pieces) == 1:
+        font, line = pieces[0]
+        if align == "left":
+            start = x
+        else:
+            total = text_width(line, font, size)
+            start = (x + width / 2) - 0.5 * total if align == "center" else (x + width) - total
+        text = canvas.beginText(start, baseline)
+        text.setFont(font, size)
+        text.textLine(line)
+        return text.getCode()
     total = sum(text_width(piece, font, size) for font, piece in pieces)
     text = canvas.beginText(x + {"left": 0, "center": (width - total) / 2, "right": width - total}[align], baseline)
     for font, piece in pieces:
         text.setFont(font, size)
         text.textOut(piece)
-    canvas.drawText(text)
+    return text.getCode()
 
 
-def _draw_list(side: _Side, canvas, element: ListElement, card) -> None:
+def _draw_list(side: _Side, canvas, element: ListElement, card, values) -> None:
     fitted = fit_list([str(item) for item in side.lists.get(element.items, [])], _chain(element.font, side.fallbacks), element.size,
                       element.width, element.height, columns=element.columns, gap=element.gap,
                       leading=element.leading, bullet=element.bullet)
     column_width = (element.width - (element.columns - 1) * element.gap) / element.columns
     for i, column in enumerate(fitted.columns):
-        _draw_lines(canvas, element, fitted.size, column, element.x + i * (column_width + element.gap), column_width,
-                    side.fallbacks)
+        operators = _lines_operators(canvas, element, fitted.size, column, element.x + i * (column_width + element.gap),
+                                     column_width, side.fallbacks)
+        if operators:
+            canvas.addLiteral(operators)
 
 
-def _draw_qr(side: _Side, canvas, element: QrElement, card) -> None:
+def _draw_qr(side: _Side, canvas, element: QrElement, card, values) -> None:
     """A white (no ink) square the size of the element, then the dark modules in K only."""
     if card is None:
         return

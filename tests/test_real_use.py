@@ -95,7 +95,7 @@ def test_a_partial_last_sheet_has_crop_marks_only_for_its_cards():
 def test_every_card_of_a_proof_says_so(net, env, tmp_path):
     from pypdf import PdfReader
 
-    from welfarectl.cards.render import PROOF_MARK
+    from welfarectl.cards.marks import PROOF_MARK
 
     assert welfarectl(net, env, "cards", "issue").exit_code == 0
     assert welfarectl(net, env, "cards", "print", "--proof", "-o", str(tmp_path / "proof.pdf")).exit_code == 0

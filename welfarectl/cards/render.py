@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import functools
 import io
-import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
 
+from welfarectl.base.cores import fork_context, leave_interrupts_to_the_parent
 from welfarectl.base.italian import format_day
 from welfarectl.pdf import qrmatrix
 from welfarectl.pdf.fonts import ASCENT, MM, register_fonts, runs, text_width
@@ -41,9 +41,10 @@ from .layout import (
     fields_used,
     fill,
 )
+from .marks import define_crop_marks, define_proof_mark
 from .number import format_card_number
 from .payload import card_qr_matrix
-from .sheets import MARK_WIDTH, REGISTRATION, SHEETS, Sheet, crop_marks, job_ticket
+from .sheets import SHEETS, Sheet, job_ticket
 
 COMPRESSION_LEVEL = 4  # zlib's, for the PDF's streams: as small as ReportLab's level 6 with ASCII85, at a third of the CPU (pdf/streams.py)
 HOLD_BACK_BELOW = 5.0  # pt: a card whose holder's text fits only below this and its min_size is not printed
@@ -172,9 +173,9 @@ def render_to(out: str | BinaryIO, cards: Sequence[PrintCard], front: Layout, ba
     for side in sides.values():
         side.define_forms(canvas)
     if proof:
-        _define_proof_mark(canvas)
+        define_proof_mark(canvas)
     if geometry.marks:
-        _define_marks(canvas, geometry, len(cards))
+        define_crop_marks(canvas, geometry, len(cards))
     manifest: list[dict] = []
     per_sheet = geometry.per_sheet
     matrices_on_sheet: dict[str, bytes] = {}  # the QR matrices of the sheet being drawn, by payload
@@ -203,28 +204,12 @@ def _qr_matrices(cards: Sequence[PrintCard], helper: bool = True) -> Iterator[It
     the two cores share the work; the matrices are the same either way. Without `helper` (in a
     pool's worker, where the pool keeps the cores busy) they are computed here."""
     payloads = (card.payload for card in cards)
-    try:
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-    except (ImportError, ValueError):
-        context = None
+    context = fork_context()
     if context is None or not helper or len(cards) < _PARALLEL_FROM:
         yield map(card_qr_matrix, payloads)
         return
-    with context.Pool(1, initializer=_leave_interrupts_to_the_parent) as pool:
+    with context.Pool(1, initializer=leave_interrupts_to_the_parent) as pool:
         yield pool.imap(card_qr_matrix, payloads, chunksize=32)
-
-
-def _leave_interrupts_to_the_parent() -> None:
-    """Ctrl-C reaches every process of the terminal's group: the worker ignores it, so the command
-    alone reports it, in one line, instead of a traceback from each process. The worker ends
-    quietly when the pool terminates it, whatever the command does with SIGTERM (`cards print`
-    turns it into an interrupt)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _draw_sheet(canvas, geometry: Sheet, sides: dict, batch: Sequence[PrintCard], number: int,
@@ -449,42 +434,3 @@ def _draw_qr(side: _Side, canvas, element: QrElement, card, values) -> None:
 
 
 _DRAW = {RectElement: _draw_rect, TextElement: _draw_text, ListElement: _draw_list, QrElement: _draw_qr}
-
-
-def _define_marks(canvas, geometry: Sheet, count: int) -> None:
-    """The crop marks of a full sheet, and of each side of a last sheet that is not full."""
-    height = geometry.height
-    last = count % geometry.per_sheet
-    forms = {"crop-marks": crop_marks(geometry)}
-    if last:
-        forms.update({f"crop-marks-last-{side}": crop_marks(geometry, last, side) for side in ("front", "back")})
-    for name, marks in forms.items():
-        canvas.beginForm(name, 0, 0, geometry.width * MM, height * MM)
-        canvas.setStrokeColorCMYK(*REGISTRATION)
-        canvas.setLineWidth(MARK_WIDTH)
-        canvas.lines([(x1 * MM, (height - y1) * MM, x2 * MM, (height - y2) * MM) for x1, y1, x2, y2 in marks])
-        canvas.endForm()
-
-
-PROOF_MARK = "PROVA DI STAMPA · PROOF"
-PROOF_COLOUR = (0, 1, 0, 0)  # magenta: seen at once, never part of a card's design
-
-
-def _define_proof_mark(canvas) -> None:
-    """PROOF_MARK in outline across the card's diagonal, thin enough to leave the QR readable."""
-    canvas.beginForm("proof-mark", 0, 0, CARD_WIDTH * MM, CARD_HEIGHT * MM)
-    canvas.saveState()
-    canvas.setStrokeColorCMYK(*PROOF_COLOUR)
-    canvas.setLineWidth(0.4)
-    canvas.translate(CARD_WIDTH * MM / 2, CARD_HEIGHT * MM / 2)
-    canvas.rotate(math.degrees(math.atan2(CARD_HEIGHT, CARD_WIDTH)))
-    text = canvas.beginText()
-    text.setTextRenderMode(1)  # stroke only
-    text.setFont("DejaVuSans-Bold", 13)
-    text.setTextOrigin(-canvas.stringWidth(PROOF_MARK, "DejaVuSans-Bold", 13) / 2, -4.5)
-    text.textLine(PROOF_MARK)
-    canvas.drawText(text)
-    canvas.restoreState()
-    canvas.endForm()
-
-

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
 from datetime import date
 
-from .holders import Holders, is_pseudonym
+from .holders import PREFIX, Holders, is_pseudonym
 from .number import FIRST_SERIAL
 
 REASONS = ("lost", "left", "withdrawn")  # stored as 1, 2, 3; 0 is no reason
@@ -98,6 +98,30 @@ class CardTable(Mapping[str, Card]):
         self._index(int(number) // 10, row)
         return row
 
+    def add_read(self, number: int, company: str, pseudonym: bytes, issued: int, expires: int, line: int) -> bool:
+        """`add` for an issued line read in the writer's layout (`ledgerblocks.py`): the number as
+        an int, the holder as the 16 bytes of a pseudonym, the days as ordinals, no card replaced;
+        False, and nothing stored, when the number is in the table already."""
+        if self._row_of(number) is not None:
+            return False
+        row = len(self._numbers)
+        self._numbers.append(number)
+        company_number = self._company_numbers.get(company)
+        self._companies.append(self._company_number(company) if company_number is None else company_number)
+        holder = self.holders.row_by_pseudonym(pseudonym)
+        self._holders.append(self._holder_ref(PREFIX + pseudonym.hex()) if holder is None else holder)
+        self._issued.append(issued)
+        self._expires.append(expires)
+        self._ended.append(0)
+        self._lines.append(line)
+        self._reasons.append(0)
+        self._printed.append(0)
+        if number // 10 - FIRST_SERIAL == len(self._by_serial):  # the next serial: the common case
+            self._by_serial.append(row)
+        else:
+            self._index(number // 10, row)
+        return True
+
     def end(self, row: int, day: date, reason: str | None = None, replaced_by: str | None = None) -> None:
         """The card stops being valid on `day` (a card revoked as lost keeps that day when replaced)."""
         if not self._ended[row]:
@@ -131,7 +155,9 @@ class CardTable(Mapping[str, Card]):
         """The row of the card with `number`, or None."""
         if not (isinstance(number, str) and len(number) == 8 and number.isascii() and number.isdigit()):
             return None
-        wanted = int(number)
+        return self._row_of(int(number))
+
+    def _row_of(self, wanted: int) -> int | None:
         at = wanted // 10 - FIRST_SERIAL
         if 0 <= at < len(self._by_serial):
             row = self._by_serial[at]

@@ -22,6 +22,16 @@ _ISSUED = re.compile(
     + rb',"replaces":(?:null|' + _TEXT + rb'),"prev":(?:null|"([0-9a-f]{64})")\}')
 
 
+# The same layout a whole line at a time in a block of lines (`ledgerblocks.py`), for the lines
+# whose every value is in the form the writer gives it: a pseudonym for the holder, 8 digits for the
+# card, no card replaced. Groups: the line without its line ending, seq, card, company, the
+# pseudonym's hex digits after `p1-`, date, expires, prev.
+ISSUED_LINES = re.compile(
+    rb'^(\{"seq":([1-9][0-9]*),"event":"issued","card":"([0-9]{8})","company":"([^"\\\x00-\x1f]+)"'
+    rb',"holder":"p1-([0-9a-f]{32})","date":' + _DAY + rb',"expires":' + _DAY
+    + rb',"replaces":null,"prev":(?:null|"([0-9a-f]{64})")\})\r?\n', re.MULTILINE)
+
+
 def decode_issued(raw: bytes) -> dict | None:
     """The keys and values of an `issued` line in the writer's layout, or None for any other line
     (to be decoded as JSON)."""

@@ -28,8 +28,10 @@ from typing import BinaryIO
 from welfarectl.base import output
 from welfarectl.base.problems import Location, Problem, os_reason, problem
 
+from .blocks import line_blocks
 from .holders import HOLDERS_FILE, is_pseudonym, read_holders
 from .ledger import REASONS, REGISTRY_FILE, Card, Event, Registry, RegistryError, each_event, feed_line, read_lines
+from .ledgerblocks import read_blocks
 from .number import explain_card_number, format_card_number, new_card_number, normalise_card_number
 
 LOCK_FILE = "members/.cards.lock"
@@ -74,8 +76,8 @@ def read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
     """The registry of the network in `network_dir` and its problems; no file is an empty registry.
     The lines are checked against `members/cards.head` too, which catches what the hash chain
     cannot: lines deleted or edited at the end. Holders' pseudonyms are resolved through
-    `members/holders.jsonl`, whose problems are the registry's too. Both files are read a line at
-    a time, and only what the card table keeps stays in memory."""
+    `members/holders.jsonl`, whose problems are the registry's too. Both files are read a block of
+    lines at a time (`ledgerblocks.py`), and only what the card table keeps stays in memory."""
     holders_stamp = _file_stamp(network_dir / HOLDERS_FILE)
     holders, holder_problems = read_holders(network_dir)
     registry = Registry(holders, holders_stamp)
@@ -97,7 +99,7 @@ def read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
     try:
         stamp = _stamp(os.fstat(handle.fileno()))
         registry = Registry(holders, holders_stamp, expected=stamp[1] // 250)  # about 250 bytes a card
-        problems = read_lines(registry, handle, None if head is None else note)
+        problems = read_blocks(registry, line_blocks(handle), None if head is None else note)
     except FileNotFoundError:
         registry.problems = holder_problems + head_problems + _check_head(head, bool(seen), 0)
         return registry, registry.problems

@@ -19,7 +19,7 @@ from welfarectl.cards.holders import Holders, new_holder, parse_holder_blocks, p
 from welfarectl.cards.ledger import Registry, read_lines
 from welfarectl.cards.ledgerblocks import read_blocks
 from welfarectl.cards.number import is_card_number, new_card_number
-from welfarectl.cards.plainlines import decode_issued
+from welfarectl.cards.plainlines import decode_issued, issued_line
 from welfarectl.network.members import explain_invalid_codice_fiscale
 
 _OMOCODIA = "0123456789LMNPQRSTUV"
@@ -73,6 +73,19 @@ def test_an_issued_line_in_the_writers_layout_reads_as_the_json_decoder_reads_it
             decoded = json.loads(bytes(line).decode("utf-8"))
             assert plain == decoded and list(plain) == list(decoded), bytes(line)
     assert read > 1_000
+
+
+def test_an_issued_line_written_without_the_encoder_is_the_encoders():
+    rng = random.Random(4)
+    alphabet = 'az-09 "\\/\x00\x1f\x7fèÀ€\u2028\U0001f600'
+    for _ in range(5_000):
+        company = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 12)))
+        seq, card = rng.randrange(1, 10**7), new_card_number(rng.randrange(1_000_000, 9_999_999))
+        holder, prev = "p1-" + rng.randbytes(16).hex(), rng.choice([None, rng.randbytes(32).hex()])
+        fields = {"seq": seq, "event": "issued", "card": card, "company": company, "holder": holder, "date": "2026-11-26",
+                  "expires": "2028-02-29", "replaces": None, "prev": prev}
+        written = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        assert issued_line(seq, card, company, holder, "2026-11-26", "2028-02-29", prev) == written, company
 
 
 # --- the registry and the holders read a block at a time ---------------------------------------------

@@ -102,14 +102,22 @@ class CardTable(Mapping[str, Card]):
         """`add` for an issued line read in the writer's layout (`ledgerblocks.py`): the number as
         an int, the holder as the 16 bytes of a pseudonym, the days as ordinals, no card replaced;
         False, and nothing stored, when the number is in the table already."""
+        holder = self.holders.row_by_pseudonym(pseudonym)
+        return self._add_new(number, company, self._holder_ref(PREFIX + pseudonym.hex()) if holder is None else holder,
+                             issued, expires, line)
+
+    def add_plain(self, number: int, company: str, holder: int, issued: int, expires: int, line: int) -> bool:
+        """`add_read` for a card `cards issue` makes: the holder as a row of `holders`."""
+        return self._add_new(number, company, holder, issued, expires, line)
+
+    def _add_new(self, number: int, company: str, holder: int, issued: int, expires: int, line: int) -> bool:
         if self._row_of(number) is not None:
             return False
         row = len(self._numbers)
         self._numbers.append(number)
         company_number = self._company_numbers.get(company)
         self._companies.append(self._company_number(company) if company_number is None else company_number)
-        holder = self.holders.row_by_pseudonym(pseudonym)
-        self._holders.append(self._holder_ref(PREFIX + pseudonym.hex()) if holder is None else holder)
+        self._holders.append(holder)
         self._issued.append(issued)
         self._expires.append(expires)
         self._ended.append(0)
@@ -299,9 +307,12 @@ class Covered:
             self.mark(row)
 
     def __contains__(self, person: tuple[str, str]) -> bool:
-        if person in self._pairs:
+        return self.holds(person, self.holders.row_of(*person))
+
+    def holds(self, person: tuple[str, str], row: int | None) -> bool:
+        """`person in self`, their holder record's row (None: they have none) known already."""
+        if self._pairs and person in self._pairs:
             return True
-        row = self.holders.row_of(*person)
         return row is not None and row < len(self._marks) and bool(self._marks[row])
 
 

@@ -61,8 +61,12 @@ def is_pseudonym(text: str) -> bool:
 
 
 def pseudonym(key: str, company: str, codice_fiscale: str) -> str:
-    digest = hmac.digest(bytes.fromhex(key), f"{company}\n{codice_fiscale}".encode(), "sha256")
-    return PREFIX + digest[:16].hex()
+    return PREFIX + _pseudonym(bytes.fromhex(key), company, codice_fiscale).hex()
+
+
+def _pseudonym(key: bytes, company: str, codice_fiscale: str) -> bytes:
+    """The 16 bytes of a pseudonym (after `p1-`, in hex)."""
+    return hmac.digest(key, f"{company}\n{codice_fiscale}".encode(), "sha256")[:16]
 
 
 def new_holder(company: str, codice_fiscale: str) -> Holder:
@@ -201,6 +205,11 @@ class Holders:
     def record(self, row: int) -> Holder:
         return Holder(self.pseudonym(row), self.company(row), self.codice_fiscale(row),
                       self._keys[16 * row:16 * row + 16].hex())
+
+    def add_new(self, company: str, codice_fiscale: str) -> int:
+        """A new record, with a fresh random key, for a person who has none; its row."""
+        key = secrets.token_bytes(16)
+        return self._store_parts(_pseudonym(key, company, codice_fiscale), key, company, codice_fiscale)
 
     def pseudonym_of(self, company: str, codice_fiscale: str) -> str:
         """The holder's pseudonym, a new record (and key) made for a holder seen first."""

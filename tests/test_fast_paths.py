@@ -88,6 +88,20 @@ def test_an_issued_line_written_without_the_encoder_is_the_encoders():
         assert issued_line(seq, card, company, holder, "2026-11-26", "2028-02-29", prev) == written, company
 
 
+def test_holder_records_are_written_as_the_encoder_writes_them_in_their_order():
+    rng = random.Random(5)
+    alphabet = 'aZ9-"\\\x01èÀ\u2028'
+    for _ in range(200):
+        def text(letters: str, length: int) -> str:
+            return "".join(rng.choice(letters) for _ in range(length))
+
+        records = [new_holder(text(alphabet, rng.randrange(1, 6)), text(rng.choice((alphabet, "RSMXrs0123")), rng.choice((15, 16, 16))))
+                   for _ in range(rng.randrange(1, 30))]
+        unique = list({(record.company, record.codice_fiscale): record for record in records}.values())
+        written = b"".join(record.line() + b"\n" for record in sorted(unique, key=lambda r: (r.company, r.codice_fiscale)))
+        assert Holders(unique).render() == written
+
+
 # --- the registry and the holders read a block at a time ---------------------------------------------
 
 _COMPANIES = ("acetaia-il-cortile-antico", "caffè-nero", "vivai-del-panaro")

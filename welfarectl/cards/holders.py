@@ -252,9 +252,19 @@ class Holders:
         for row, number in enumerate(self._companies):
             if row not in self._forgotten:
                 rows_of.setdefault(number, array("I")).append(row)
+        codes, pseudonyms, keys, odd = self._codes, self._pseudonyms, self._keys, self._odd_codes
+        by_code = self.codice_fiscale if odd else lambda row: codes[16 * row:16 * row + 16]  # ASCII: the same order
         for number in sorted(rows_of, key=self._company_names.__getitem__):
-            for row in sorted(rows_of.pop(number), key=self.codice_fiscale):
-                yield self.record(row).line() + b"\n"
+            company = json.dumps(self._company_names[number], ensure_ascii=False)
+            for row in sorted(rows_of.pop(number), key=by_code):
+                code = codes[16 * row:16 * row + 16]
+                if row in odd or not code.isalnum():
+                    yield self.record(row).line() + b"\n"
+                    continue
+                # Holder.line's bytes, the texts with nothing to escape written as they are (tested)
+                yield (f'{{"holder":"{PREFIX}{pseudonyms[16 * row:16 * row + 16].hex()}","company":{company},'
+                       f'"codice_fiscale":"{code.decode("ascii")}","key":"{keys[16 * row:16 * row + 16].hex()}"}}\n'
+                       ).encode()
 
     def copy(self) -> Holders:
         twin = Holders()

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
 from datetime import date
 
-from .holders import PREFIX, Holders, is_pseudonym
+from .holders import Holders, is_pseudonym
 from .number import FIRST_SERIAL
 
 REASONS = ("lost", "left", "withdrawn")  # stored as 1, 2, 3; 0 is no reason
@@ -98,20 +98,13 @@ class CardTable(Mapping[str, Card]):
         self._index(int(number) // 10, row)
         return row
 
-    def add_read(self, number: int, company: str, pseudonym: bytes, issued: int, expires: int, line: int) -> bool:
-        """`add` for an issued line read in the writer's layout (`ledgerblocks.py`): the number as
-        an int, the holder as the 16 bytes of a pseudonym, the days as ordinals, no card replaced;
-        False, and nothing stored, when the number is in the table already."""
-        holder = self.holders.row_by_pseudonym(pseudonym)
-        return self._add_new(number, company, self._holder_ref(PREFIX + pseudonym.hex()) if holder is None else holder,
-                             issued, expires, line)
-
     def add_plain(self, number: int, company: str, holder: int, issued: int, expires: int, line: int) -> bool:
-        """`add_read` for a card `cards issue` makes: the holder as a row of `holders`."""
-        return self._add_new(number, company, holder, issued, expires, line)
-
-    def _add_new(self, number: int, company: str, holder: int, issued: int, expires: int, line: int) -> bool:
-        if self._row_of(number) is not None:
+        """`add` for a card whose values are read or made already (`ledgerblocks.py`, `cards issue`):
+        the number as an int, the holder as a row of `holders`, the days as ordinals, no card
+        replaced; False, and nothing stored, when the number is in the table already."""
+        at = number // 10 - FIRST_SERIAL
+        known = 0 <= at < len(self._by_serial) or number // 10 in self._odd_serials  # not the next serial
+        if known and self._row_of(number) is not None:
             return False
         row = len(self._numbers)
         self._numbers.append(number)

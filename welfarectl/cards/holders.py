@@ -286,7 +286,7 @@ class Holders:
 
 def read_holders(network_dir: Path) -> tuple[Holders, list[Problem]]:
     """The holder records; no file is none. A line that breaks a rule is reported and left out.
-    Read a line at a time: the file may hold a million records."""
+    Read a block of lines at a time (`parse_holder_blocks`): the file may hold a million records."""
     try:
         with open(network_dir / HOLDERS_FILE, "rb") as handle:
             return parse_holder_blocks(line_blocks(handle), expected=os.fstat(handle.fileno()).st_size // 150)
@@ -318,6 +318,7 @@ def parse_holder_blocks(blocks: Iterable[tuple[bytes, bool]], expected: int = 0)
     number = 0
     companies: dict[bytes, str | None] = {}  # a few thousand companies for a million lines
     last: tuple[str, str] = ("", "")  # the person of the last record stored here
+    indexed = False  # whether the index by person is made (by a line read the long way, or one out of order)
     digest, fromhex, row_of, store = hmac.digest, binascii.a2b_hex, found.row_of, found._store_read
     for block, _last in blocks:
         at = 0
@@ -326,6 +327,7 @@ def parse_holder_blocks(blocks: Iterable[tuple[bytes, bool]], expected: int = 0)
                 for raw in whole_lines(block[at:plain.start()]):
                     number += 1
                     _add_line(found, raw, number, problems)
+                indexed = found.indexes_people()
             at = plain.end()
             number += 1
             line, hexed, company_raw, code_raw, key_hexed = plain.groups()
@@ -336,10 +338,15 @@ def parse_holder_blocks(blocks: Iterable[tuple[bytes, bool]], expected: int = 0)
             if (company is None or len(code_raw) != 16 or not code_raw.isascii()
                     or digest(key, company_raw + b"\n" + code_raw, "sha256")[:16] != holder):
                 _add_line(found, line, number, problems)  # says what is wrong, or reads it the long way
+                indexed = found.indexes_people()
                 continue
             person = (company, code_raw.decode("ascii"))
-            if ((person <= last or found.indexes_people()) and row_of(*person) is not None
-                    or not store(holder, key, company, code_raw)):
+            if indexed or person <= last:  # out of order: asked of the index, which row_of makes and keeps
+                indexed = True
+                if row_of(*person) is not None:
+                    problems.append(_twice(number))
+                    continue
+            if not store(holder, key, company, code_raw):
                 problems.append(_twice(number))
                 continue
             last = person

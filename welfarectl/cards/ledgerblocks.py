@@ -5,9 +5,9 @@ Nearly every line of a large registry is an `issued` line its writer laid out: a
 pseudonym, no card replaced (`plainlines.ISSUED_LINES`). Such lines are matched a block at a time
 and checked in one loop by the same rules `ledger.feed_line` applies: the hash chain, seq one more
 than the line before's, the card's check digit, a company, two real days and an expiry not before
-the issue, a number not issued before. A line that breaks any of them, and any other line, goes to
-`feed_line` itself, which says what is wrong in its own words; nothing is changed before a line
-passes every check, so the rules applied to it are `feed_line`'s alone. `tests/test_fast_paths.py`
+the issue, a number not issued before. A line that breaks any of them, one whose pseudonym has no
+record (a holder forgotten), and any other line, goes to `feed_line` itself, which says what is
+wrong in its own words; nothing is changed before a line passes every check. `tests/test_fast_paths.py`
 reads mutated registries both ways and compares the cards, the chain and the problems.
 """
 
@@ -35,7 +35,7 @@ def read_blocks(registry: Registry, blocks: Iterable[tuple[bytes, bool]],
     expect = None if last_hash is None else last_hash.encode("ascii")
     companies: dict[bytes, str | None] = {}
     days: dict[bytes, int | None] = {}
-    sha256, fromhex, add = hashlib.sha256, binascii.a2b_hex, cards.add_read
+    sha256, fromhex, add, holder_row = hashlib.sha256, binascii.a2b_hex, cards.add_plain, registry.holders.row_by_pseudonym
     truncated = False
 
     def general(raw: bytes, last: bool = False) -> None:
@@ -66,18 +66,19 @@ def read_blocks(registry: Registry, blocks: Iterable[tuple[bytes, bool]],
                 issued = days[issued_raw] = _day(issued_raw)
             if expires == 0:
                 expires = days[expires_raw] = _day(expires_raw)
-            digits = card.decode("ascii")
+            digits, whole = card.decode("ascii"), int(card)
             if (prev != expect or last_seq is None or int(seq) != last_seq + 1 or not has_check_digit(digits)
                     or company is None or issued is None or expires is None or expires < issued
-                    or not add(int(digits), company, fromhex(pseudonym), issued, expires, number)):
-                general(line)  # something is wrong with it: feed_line says what
+                    or (holder := holder_row(fromhex(pseudonym))) is None  # forgotten: kept as written
+                    or not add(whole, company, holder, issued, expires, number)):
+                general(line)  # something is wrong with it, or it names no record: feed_line reads it
                 continue
             last_hash = sha256(line).hexdigest()
             expect, last_seq = last_hash.encode("ascii"), last_seq + 1
             if unissued:
                 unissued.pop(digits, None)
-            if int(digits) // 10 > last_serial:
-                last_serial = int(digits) // 10
+            if whole // 10 > last_serial:
+                last_serial = whole // 10
             if on_hash is not None:
                 on_hash(last_hash)
         rest = whole_lines(block[at:])

@@ -209,6 +209,27 @@ def test_a_holder_whose_card_expired_gets_a_new_one(net):
     assert old[0].status(date(2028, 11, 27)) == "expired"
 
 
+def test_what_cards_issue_writes_reads_back_as_the_registry_it_left_in_memory(net):
+    """`cards issue` applies each line it writes to the registry as it writes it, without reading
+    it back: the files read again give the same cards, holders and chain, without a problem."""
+    def same_as_its_files(network):
+        again, problems = registry.read_registry(network.root)
+        left = network.registry
+        assert problems == []
+        assert list(again.cards.each()) == list(left.cards.each())
+        assert (again.lines, again.last_hash, again.last_seq, again.last_serial) == (
+            left.lines, left.last_hash, left.last_seq, left.last_serial)
+        assert again.holders.render() == left.holders.render()
+
+    assert len(registry.issue_cards(net)) == CURRENT
+    same_as_its_files(net)
+    registry.revoke_card(net.root, N1, "lost", TODAY)
+    net = dataclasses.replace(net, registry=registry.read_registry(net.root)[0])
+    again = registry.issue_cards(net)  # to a holder who has a record already
+    assert [card.holder for card in again] == [codice_fiscale(3)]
+    same_as_its_files(net)
+
+
 # --- revoking, replacing, printing ----------------------------------------------------------------
 
 def test_revoke_a_card_then_its_holder_can_be_issued_another(net):

@@ -99,6 +99,31 @@ class CardTable(Mapping[str, Card]):
         self._index(int(number) // 10, row)
         return row
 
+    def add_plain(self, number: int, company: str, holder: int, issued: int, expires: int, line: int) -> bool:
+        """`add` for a card whose values are read or made already (`ledgerblocks.py`, `cards issue`):
+        the number as an int, the holder as a row of `holders`, the days as ordinals, no card
+        replaced; False, and nothing stored, when the number is in the table already."""
+        at = number // 10 - FIRST_SERIAL
+        known = 0 <= at < len(self._by_serial) or number // 10 in self._odd_serials  # not the next serial
+        if known and self._row_of(number) is not None:
+            return False
+        row = len(self._numbers)
+        self._numbers.append(number)
+        company_number = self._company_numbers.get(company)
+        self._companies.append(self._company_number(company) if company_number is None else company_number)
+        self._holders.append(holder)
+        self._issued.append(issued)
+        self._expires.append(expires)
+        self._ended.append(0)
+        self._lines.append(line)
+        self._reasons.append(0)
+        self._printed.append(0)
+        if number // 10 - FIRST_SERIAL == len(self._by_serial):  # the next serial: the common case
+            self._by_serial.append(row)
+        else:
+            self._index(number // 10, row)
+        return True
+
     def end(self, row: int, day: date, reason: str | None = None, replaced_by: str | None = None) -> None:
         """The card stops being valid on `day` (a card revoked as lost keeps that day when replaced)."""
         if not self._ended[row]:
@@ -132,7 +157,9 @@ class CardTable(Mapping[str, Card]):
         """The row of the card with `number`, or None."""
         if not (isinstance(number, str) and len(number) == 8 and number.isascii() and number.isdigit()):
             return None
-        wanted = int(number)
+        return self._row_of(int(number))
+
+    def _row_of(self, wanted: int) -> int | None:
         at = wanted // 10 - FIRST_SERIAL
         if 0 <= at < len(self._by_serial):
             row = self._by_serial[at]
@@ -321,9 +348,12 @@ class Covered:
             self.mark(row)
 
     def __contains__(self, person: tuple[str, str]) -> bool:
-        if person in self._pairs:
+        return self.holds(person, self.holders.row_of(*person))
+
+    def holds(self, person: tuple[str, str], row: int | None) -> bool:
+        """`person in self`, their holder record's row (None: they have none) known already."""
+        if self._pairs and person in self._pairs:
             return True
-        row = self.holders.row_of(*person)
         return row is not None and row < len(self._marks) and bool(self._marks[row])
 
 

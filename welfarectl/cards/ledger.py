@@ -197,7 +197,7 @@ def read_lines(registry: Registry, lines: Iterable[bytes], on_hash: Callable[[st
         if on_hash is not None:
             on_hash(registry.last_hash)
     if not truncated:
-        problems += _unissued_replacements(registry)
+        problems += unissued_replacements(registry)
     return problems
 
 
@@ -443,7 +443,7 @@ _APPLY = {"issued": _issued, "revoked": _revoked, "replaced": _replaced, "printe
           "pseudonymised": _pseudonymised}
 
 
-def _unissued_replacements(registry: Registry) -> list[Problem]:
+def unissued_replacements(registry: Registry) -> list[Problem]:
     """A replaced card's new card is issued later on (the writer issues it on the very next line)."""
     return [_malformed(line, BrokenRule(f"its new card {by} is never issued", f"la nuova tessera {by} non è mai emessa"))
             for by, line in registry.unissued.items()]

@@ -28,7 +28,12 @@ def is_card_number(text: object) -> bool:
     """Exactly 8 ASCII digits whose last is the Damm check digit of the first seven."""
     if not (isinstance(text, str) and len(text) == 8 and text.isascii() and text.isdigit()):
         return False
-    return damm.checksum(text) == 0  # is_valid's own walk, without its exceptions: asked of every card read
+    return has_check_digit(text)
+
+
+def has_check_digit(digits: str) -> bool:
+    """Whether a text of ASCII digits ends in the Damm check digit of the others."""
+    return damm.checksum(digits) == 0  # is_valid's own walk, without its exceptions: asked of every card read
 
 
 def normalise_card_number(text: str) -> str | None:

@@ -22,15 +22,19 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
 from welfarectl.base import output
 from welfarectl.base.problems import Location, Problem, os_reason, problem
 
+from .blocks import line_blocks
 from .holders import HOLDERS_FILE, is_pseudonym, read_holders
 from .ledger import REASONS, REGISTRY_FILE, Card, Event, Registry, RegistryError, each_event, feed_line, read_lines
+from .ledgerblocks import read_blocks
 from .number import explain_card_number, format_card_number, new_card_number, normalise_card_number
+from .plainlines import issued_line
 
 LOCK_FILE = "members/.cards.lock"
 HEAD_FILE = "members/cards.head"
@@ -74,8 +78,8 @@ def read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
     """The registry of the network in `network_dir` and its problems; no file is an empty registry.
     The lines are checked against `members/cards.head` too, which catches what the hash chain
     cannot: lines deleted or edited at the end. Holders' pseudonyms are resolved through
-    `members/holders.jsonl`, whose problems are the registry's too. Both files are read a line at
-    a time, and only what the card table keeps stays in memory."""
+    `members/holders.jsonl`, whose problems are the registry's too. Both files are read a block of
+    lines at a time (`ledgerblocks.py`), and only what the card table keeps stays in memory."""
     holders_stamp = _file_stamp(network_dir / HOLDERS_FILE)
     holders, holder_problems = read_holders(network_dir)
     registry = Registry(holders, holders_stamp)
@@ -97,7 +101,7 @@ def read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
     try:
         stamp = _stamp(os.fstat(handle.fileno()))
         registry = Registry(holders, holders_stamp, expected=stamp[1] // 250)  # about 250 bytes a card
-        problems = read_lines(registry, handle, None if head is None else note)
+        problems = read_blocks(registry, line_blocks(handle), None if head is None else note)
     except FileNotFoundError:
         registry.problems = holder_problems + head_problems + _check_head(head, bool(seen), 0)
         return registry, registry.problems
@@ -200,6 +204,36 @@ class _Transaction:
 
     def next_number(self) -> str:
         return new_card_number(self.registry.last_serial + 1)
+
+    def issue(self, company: str, codice_fiscale: str, holder: int | None, day: date, expires: date) -> int:
+        """A new card for a person (`holder`: their record's row, None for a person without one,
+        who gets one), replacing none: the line `append` would write (`plainlines.issued_line`:
+        the same bytes), applied to the registry as reading it applies it, without reading it
+        back: each value is made in its form here, the chain's hash and seq follow the line before,
+        the number is the next serial's, so of the reader's rules only two can fail: a number
+        already issued, a company without a name (`tests/test_registry.py` reads what `cards issue`
+        wrote back and compares). The holder's row."""
+        reg = self.registry
+        if not company.strip() or expires < day:
+            raise RuntimeError(f"refusing to write an invalid registry line: a card of {company!r} to {expires}")
+        if holder is None:
+            holder = reg.holders.add_new(company, codice_fiscale)
+            self.holders_changed = True
+        seq, number, line = (reg.last_seq or 0) + 1, self.next_number(), reg.lines + 1
+        (day_text, day_number), (expires_text, expires_number) = _day_forms(day), _day_forms(expires)
+        raw = issued_line(seq, number, company, reg.holders.pseudonym(holder), day_text, expires_text, reg.last_hash)
+        if not reg.cards.add_plain(int(number), company, holder, day_number, expires_number, line):
+            raise RuntimeError(f"refusing to write an invalid registry line: card {number} was already issued")
+        reg.last_hash, reg.lines, reg.last_seq, reg.last_serial = hashlib.sha256(raw).hexdigest(), line, seq, int(number) // 10
+        reg.unissued.pop(number, None)
+        self.lines.append(raw + b"\n")
+        return holder
+
+
+@lru_cache(maxsize=16)
+def _day_forms(day: date) -> tuple[str, int]:
+    """A day as a line writes it and as the card table keeps it (a run issues on one day)."""
+    return day.isoformat(), day.toordinal()
 
 
 class _Lines:
@@ -342,20 +376,21 @@ def run_issue(network, company: str | None = None, dry_run: bool = False) -> Iss
     held_back = network.held_back_holders()
     leaving = 0
     with _transaction(network.root, network.registry, dry_run=dry_run) as tx:
+        holders = tx.registry.holders
         covered = tx.registry.cards.covered(day)  # an active card, or one withdrawn
-        tx.registry.holders.reserve(len(tx.registry.holders) + len(network.employees))  # at most one new record each
+        holders.reserve(len(holders) + len(network.employees))  # at most one new record each
         first = len(tx.registry.cards)
         for person in _in_issue_order(network.current_employees()):
-            if person.holder in covered or person.holder in held_back or (company is not None
-                                                                          and person.company != company):
+            holder = person.holder
+            if holder in held_back or (company is not None and person.company != company):
+                continue
+            row = holders.row_of(*holder)
+            if covered.holds(holder, row):
                 continue
             if person.leaving_date is not None:
                 leaving += 1
                 continue
-            tx.append(event="issued", card=tx.next_number(), company=person.company,
-                      holder=tx.pseudonym(person.company, person.codice_fiscale),
-                      date=day.isoformat(), expires=expires.isoformat(), replaces=None)
-            covered.add(person.holder)  # after the line: the holder has a record now, marked in a byte
+            covered.mark(tx.issue(person.company, person.codice_fiscale, row, day, expires))
         issued = tx.registry.cards.rows(first)
     return IssueRun(issued, leaving)
 

@@ -42,7 +42,16 @@ class RowIndex:
         return self._count
 
     def add(self, key: int, row: int) -> None:
-        self.setdefault(key, row, None)
+        """Store `row` under `key` (`setdefault` with no `same`, without its checks: done once a row)."""
+        if 2 * (self._count + 1) > len(self._slots):
+            self._grow()
+        slots, mask = self._slots, self._mask
+        at = key & mask
+        while slots[at] != _EMPTY:
+            at = (at + 1) & mask
+        slots[at] = row
+        self._tags[at] = _tag(key)
+        self._count += 1
 
     def setdefault(self, key: int, row: int, same: Callable[[int], bool] | None) -> int:
         """The row stored under `key` for which `same(row)` is true; else `row`, stored (with no
@@ -68,6 +77,34 @@ class RowIndex:
                 return row
             at = (at + 1) & mask
         return None
+
+    def find_in(self, key: int, column: bytes | bytearray, width: int, wanted: bytes,
+                skip: set[int] | frozenset[int] = frozenset()) -> int | None:
+        """`find` for rows whose `width` bytes in `column` (row r at `width * r`) are `wanted`, rows in
+        `skip` passed over: the same search without a call a row, for the lookups done once a line."""
+        slots, tags, mask, tag = self._slots, self._tags, self._mask, _tag(key)
+        at = key & mask
+        while (row := slots[at]) != _EMPTY:
+            if tags[at] == tag and column[width * row:width * row + width] == wanted and row not in skip:
+                return row
+            at = (at + 1) & mask
+        return None
+
+    def setdefault_in(self, key: int, row: int, column: bytes | bytearray, width: int, wanted: bytes,
+                      skip: set[int] | frozenset[int] = frozenset()) -> int:
+        """`setdefault` as `find_in` finds: the row stored whose `width` bytes in `column` are `wanted`
+        (rows in `skip` passed over); else `row`, stored (its bytes need not be in `column` yet)."""
+        if 2 * (self._count + 1) > len(self._slots):
+            self._grow()
+        slots, tags, mask, tag = self._slots, self._tags, self._mask, _tag(key)
+        at = key & mask
+        while (found := slots[at]) != _EMPTY:
+            if tags[at] == tag and column[width * found:width * found + width] == wanted and found not in skip:
+                return found
+            at = (at + 1) & mask
+        slots[at], tags[at] = row, tag
+        self._count += 1
+        return row
 
     def copy(self, key_of: Callable[[int], int]) -> RowIndex:
         """The same index for a copy of its table, whose keys `key_of` gives."""
@@ -95,4 +132,4 @@ class RowIndex:
         self._count = 0
         for row in old:
             if row != _EMPTY:
-                self.setdefault(self._key_of(row), row, None)
+                self.add(self._key_of(row), row)

@@ -66,3 +66,20 @@ def run_welfarectl_process(*args: object, home: Path, day: date = TODAY, **env: 
     environment.pop("FORCE_COLOR", None)
     return subprocess.run([sys.executable, "-m", "welfarectl", *(str(arg) for arg in args)], capture_output=True,
                           text=True, env=environment, timeout=120, check=False)
+
+
+def wait_for_a_child(pid: int, timeout: float = 60.0) -> None:
+    """Wait until process `pid` has started a process of its own (Linux's /proc): a print run
+    forks its QR or batch workers when the drawing begins, after the network is loaded, so a
+    signal sent then reaches a run in the middle of its work, however fast the machine."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    while time.monotonic() < deadline:
+        try:
+            if children.read_text().split():
+                return
+        except OSError:
+            return  # the process is gone: the caller sees how it ended
+        time.sleep(0.005)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from cardkeys import signing_key
-from networks import TODAY, copy_small_network, run_welfarectl
+from networks import ROOT, TODAY, copy_small_network, run_welfarectl
 from pdfpages import read_qr_codes, render_page
 from pypdf import PdfReader
 
@@ -243,14 +243,18 @@ def test_a_run_that_stops_part_way_notes_the_batches_written_and_only_new_prints
 
 
 def test_ctrl_c_during_a_run_in_batches_exits_130_in_one_line_and_leaves_the_index_and_registry_agreeing(
-        issued, fixed_key_file, tmp_path):
+        fixed_key_file, tmp_path):
     import os
     import signal
     import subprocess
     import sys
     import time
 
-    root = Path(shutil.copytree(issued, tmp_path / "net"))
+    from welfarectl.network.members import list_workbooks
+
+    # the whole sample, 319 batches of a sheet: a run long enough for the interrupt to find it working
+    root = copy_small_network(tmp_path / "net", tuple(path.stem for path in list_workbooks(ROOT)))
+    assert run_welfarectl("-C", root, "cards", "issue", home=tmp_path).exit_code == 0
     env = {**os.environ, "WELFARECTL_AS_OF": TODAY.isoformat(), "LANG": "C", "WELFARECTL_SIGNING_KEY": str(fixed_key_file)}
     process = subprocess.Popen([sys.executable, "-m", "welfarectl", "-C", str(root), "cards", "print", "--batch-sheets",
                                 "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

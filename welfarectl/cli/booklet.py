@@ -11,7 +11,7 @@ import typer
 
 from . import console
 from .options import CompanyOption
-from .runner import company_of, load_checked
+from .runner import company_of, load_checked, named_company
 
 
 class BookletLang(str, enum.Enum):
@@ -44,6 +44,7 @@ def booklet(
     if company and all_companies:
         raise UsageError("--company and --all-companies ask for different things: give one of them",
                          "--company e --all-companies chiedono cose diverse: indicane una sola")
+    named_company(company)
     network = load_checked(ctx)
     if all_companies:
         written = publish.write_all_editions(network, output, lang=lang.value, imposed=imposed)

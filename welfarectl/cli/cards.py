@@ -15,7 +15,7 @@ import typer
 from . import console
 from .language import count, current, say
 from .options import CompanyOption, DryRunOption, Format, FormatOption, KeyFileOption, NoNewKeyOption
-from .runner import company_of, held_back_of, load_cards, load_checked, load_for_cards, network_dir, report_held_back, run_of
+from .runner import company_of, held_back_of, load_cards, load_checked, load_for_cards, named_company, network_dir, report_held_back, run_of
 
 keys_app = typer.Typer(help="Create and rotate the key that signs the cards' QR codes.", no_args_is_help=True)
 cards_app = typer.Typer(help="Issue, revoke, replace, verify and print welfare cards.", no_args_is_help=True)
@@ -109,6 +109,7 @@ def cards_issue(ctx: typer.Context, company: CompanyOption = None, dry_run: DryR
     """
     from welfarectl.cards import registry
 
+    named_company(company)
     network = load_for_cards(ctx)
     company = company_of(network, company)
     run = registry.run_issue(network, company=company, dry_run=dry_run)
@@ -282,6 +283,7 @@ def cards_print(
 
     from .progress import print_progress
 
+    named_company(company)
     network = load_for_cards(ctx)
     company = company_of(network, company)
     name = "-".join(filter(None, ["cards", sheet.value, company, "new" if only_new else "", "proof" if proof else ""]))

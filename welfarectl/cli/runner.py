@@ -152,16 +152,24 @@ def network_dir(ctx: typer.Context) -> Path:
     return require_network_dir(run_of(ctx).root)
 
 
+def named_company(company: str | None) -> str | None:
+    """`--company` checked before the network is loaded: a usage error when it cannot be a file
+    name (`../x`, `CON`), said at once rather than after a region's workbooks are read."""
+    from welfarectl.base.names import check_file_name
+
+    if company is not None:
+        check_file_name(company, "company id", "l'identificativo d'impresa")  # it names files: never a path
+    return company
+
+
 def company_of(network, company: str | None) -> str | None:
     """`--company` checked against the member companies: a usage error, with the closest id, when
     it names none, and when it cannot be a file name (`../x`, `CON`)."""
     from welfarectl.base.errors import UsageError
-    from welfarectl.base.names import check_file_name
     from welfarectl.base.problems import closest
 
     ids = [org.id for org in network.member_companies]
-    if company is not None:
-        check_file_name(company, "company id", "l'identificativo d'impresa")  # it names files: never a path
+    named_company(company)
     if company is not None and company not in ids:
         close = closest(company.lower(), ids)
         raise UsageError(f"no member company has the id '{company}'" + (f"; did you mean '{close}'?" if close else ""),

@@ -83,3 +83,12 @@ def wait_for_a_child(pid: int, timeout: float = 60.0) -> None:
         except OSError:
             return  # the process is gone: the caller sees how it ended
         time.sleep(0.005)
+
+
+def as_at_a_terminal() -> None:
+    """A `preexec_fn` for a command a test interrupts as a terminal's Ctrl-C would: SIGINT at its
+    default, as a shell gives it to a command it starts, even when the tests themselves run in a
+    background job (which the shell starts with SIGINT ignored, and a child would inherit)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

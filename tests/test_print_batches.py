@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from cardkeys import signing_key
-from networks import ROOT, TODAY, copy_small_network, run_welfarectl
+from networks import ROOT, TODAY, as_at_a_terminal, copy_small_network, run_welfarectl
 from pdfpages import read_qr_codes, render_page
 from pypdf import PdfReader
 
@@ -258,7 +258,8 @@ def test_ctrl_c_during_a_run_in_batches_exits_130_in_one_line_and_leaves_the_ind
     env = {**os.environ, "WELFARECTL_AS_OF": TODAY.isoformat(), "LANG": "C", "WELFARECTL_SIGNING_KEY": str(fixed_key_file)}
     process = subprocess.Popen([sys.executable, "-m", "welfarectl", "-C", str(root), "cards", "print", "--batch-sheets",
                                 "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True,
+                               preexec_fn=as_at_a_terminal)
     out = root / "output" / "cards"
     deadline = time.monotonic() + 60
     index = out / "cards-a4-index.csv"  # the interrupt comes once two batches are listed (a PDF in place is not yet listed)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from cardkeys import signing_key, write_key_file
-from networks import wait_for_a_child
+from networks import as_at_a_terminal, wait_for_a_child
 from typer.testing import CliRunner
 
 from welfarectl.cli.app import app
@@ -141,7 +141,8 @@ def test_ctrl_c_during_a_print_run_exits_130_in_one_line_and_writes_nothing(tmp_
     assert welfarectl(root, env, "cards", "issue").exit_code == 0
     process = subprocess.Popen([sys.executable, "-m", "welfarectl", "-C", str(root), "cards", "print", "-o",
                                 str(tmp_path / "out" / "cards.pdf")], env={**os.environ, **env},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=as_at_a_terminal)
     wait_for_a_child(process.pid)  # the drawing has begun (its QR process is started)
     time.sleep(0.1)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal does: to every process of the group

@@ -92,3 +92,20 @@ def test_the_command_line_keeps_its_cache_in_the_users_cache_directory_unless_to
     assert on.exit_code == 0 and on.stdout == off.stdout
     kept = entries(tmp_path / "xdg" / "welfarectl")
     assert len(kept) == 1 and (tmp_path / "xdg" / "welfarectl" / "workbooks").stat().st_mode & 0o077 == 0
+
+
+def test_forgetting_a_person_leaves_no_copy_of_them_in_the_cache(tmp_path):
+    """The right to erasure: the cache's entries hold what the workbooks said of everyone, so
+    `members forget` removes the network's entries with the rows."""
+    from networks import copy_small_network, staff_of
+
+    home, xdg = tmp_path / "home", tmp_path / "xdg"
+    network = copy_small_network(tmp_path / "net")
+    code = staff_of(network, "acetaia-il-cortile-antico")[0].codice_fiscale
+    assert run_welfarectl("-C", network, "validate", home=home, XDG_CACHE_HOME=str(xdg)).exit_code == 0
+    assert any(code.encode() in entry.read_bytes() for entry in entries(xdg))
+    forgot = run_welfarectl("-C", network, "members", "forget", code, home=home, XDG_CACHE_HOME=str(xdg))
+    assert forgot.exit_code == 0, forgot.output
+    assert not any(code.encode() in entry.read_bytes() for entry in entries(xdg))
+    assert run_welfarectl("-C", network, "validate", home=home, XDG_CACHE_HOME=str(xdg)).exit_code == 0
+    assert entries(xdg) and not any(code.encode() in entry.read_bytes() for entry in entries(xdg))

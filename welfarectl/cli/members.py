@@ -11,7 +11,7 @@ import typer
 
 from . import console
 from .options import CompanyOption, DryRunOption, LangOption
-from .runner import network_dir, run_of
+from .runner import cache_dir, network_dir, run_of
 
 members_app = typer.Typer(help="Employee lists from HR: a template to fill in, imports with feedback, "
                           "and forgetting a person (right to erasure).", no_args_is_help=True)
@@ -130,6 +130,11 @@ def forget(
     from welfarectl.intake.erasure import forget_person
 
     done = forget_person(network_dir(ctx), codice_fiscale, run_of(ctx).as_of, company)
+    cache = cache_dir()
+    if cache is not None:  # the cache keeps what the workbooks said of everyone: they go with the rows
+        from welfarectl.network.staffcache import StaffCache
+
+        StaffCache(cache, network_dir(ctx)).clear()
     reg = done.registry
     if reg.pseudonymised:
         console.print_text(f"the card registry now names its {reg.pseudonymised} holders by pseudonym "

@@ -16,7 +16,9 @@ Rules:
   entry that cannot be read or has the wrong shape is not used, and the workbook is read;
 - the cache lives outside the network, in a directory only its owner may open (the command line
   chooses it: `$XDG_CACHE_HOME/welfarectl`); each network has a folder of its own there, and the
-  entries a load did not use (workbooks changed or gone) are removed after it.
+  entries a load did not use (workbooks changed or gone) are removed after it;
+- entries hold personal data (names, codici fiscali, e-mail addresses): `members forget` removes
+  every entry of the network (`clear`), so that a person forgotten is in no copy of a workbook.
 """
 
 from __future__ import annotations
@@ -106,6 +108,12 @@ class StaffCache:
             temporary = self.folder / f".{key}.{os.getpid()}"
             temporary.write_bytes(marshal.dumps(columns))
             os.replace(temporary, self.folder / key)
+
+    def clear(self) -> None:
+        """Remove every entry of the network: `members forget` does, as entries hold the people's
+        names and codici fiscali, which must go with the rows they were read from."""
+        self.used = set()
+        self.prune()
 
     def prune(self) -> None:
         """Remove the entries the load did not use (and files left by a write that stopped)."""

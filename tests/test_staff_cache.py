@@ -109,3 +109,25 @@ def test_forgetting_a_person_leaves_no_copy_of_them_in_the_cache(tmp_path):
     assert not any(code.encode() in entry.read_bytes() for entry in entries(xdg))
     assert run_welfarectl("-C", network, "validate", home=home, XDG_CACHE_HOME=str(xdg)).exit_code == 0
     assert entries(xdg) and not any(code.encode() in entry.read_bytes() for entry in entries(xdg))
+
+
+def test_the_network_keeps_no_e_mail_address_or_site_and_neither_does_its_cache(tmp_path):
+    """Data minimisation: no network command uses an employee's e-mail address or site, so a
+    network's load keeps neither, in memory or in the cache; reading a workbook for itself (what
+    `members import` and `members template` do) still gives them."""
+    from datetime import date
+
+    from welfarectl.pipeline import load_network
+
+    root = tmp_path / "net"
+    shutil.copytree(ROOT / "catalogue", root / "catalogue", ignore=shutil.ignore_patterns("keys"))
+    (root / "members").mkdir()
+    write_workbook(root / "members" / "acetaia-il-cortile-antico.xlsx",
+                   [[*EMPLOYEE_HEADER[:4], "E-mail", "Sede"], ["Rossi", "Mario", ROSSI, "02/01/2020", "m.rossi@acme.it", "Carpi"]])
+    cache = tmp_path / "cache"
+    for _ in range(2):  # read, then from the cache
+        network, _ = load_network(root, as_of=date(2026, 11, 26), cache_dir=cache)
+        assert [(p.surname, p.email, p.site) for p in network.employees] == [("Rossi", None, None)]
+    assert not any(b"m.rossi@acme.it" in entry.read_bytes() for entry in entries(cache)) and entries(cache)
+    (rossi,), _ = staff.load_employees(root)
+    assert (rossi.email, rossi.site) == ("m.rossi@acme.it", "Carpi")

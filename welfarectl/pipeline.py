@@ -46,7 +46,7 @@ def load_network(root: Path, *, as_of: date, progress: Callable[[int, int], None
     without a problem are remembered (`network.staffcache`; none: no cache)."""
     network, problems = _load_catalogue(root, as_of)
     with reading_registry(root) as registry:  # a large one on the other core, while the workbooks are read
-        network.employees, network.rows_with_errors, found = load_staff(root, progress, cache_dir=cache_dir)
+        network.employees, network.rows_with_errors, found = load_staff(root, progress, cache_dir=cache_dir, contacts=False)
         network.workbooks = [path.stem for path in list_workbooks(root)]
         problems += found
         areas = [(a.id, a.name, a.name_en) for a in network.macro_areas]

@@ -46,7 +46,7 @@ class Network:
     root: Path
     catalogue: Catalogue
     as_of: date
-    employees: list[Employee] = field(default_factory=list)
+    employees: list[Employee] = field(default_factory=list)  # without e-mail and site: no command here uses them
     survey: list[SurveyResponse] = field(default_factory=list)
     workbooks: list[str] = field(default_factory=list)  # company ids that have a workbook
     rows_with_errors: list[RowWithErrors] = field(default_factory=list)

@@ -35,10 +35,12 @@ Staff = tuple[list[Employee], list[RowWithErrors], list[Problem]]
 
 
 def load_staff(network_dir: Path, progress: Callable[[int, int], None] | None = None,
-               workers: int | None = None, cache_dir: Path | None = None) -> Staff:
+               workers: int | None = None, cache_dir: Path | None = None, contacts: bool = True) -> Staff:
     """Every employee of every workbook, every row that gave none because of its errors, and every
     problem found on the way (`members.read_staff`, workbook after workbook); `cache_dir`: where
-    the workbooks read are remembered (none: no cache)."""
+    the workbooks read are remembered (none: no cache). Without `contacts`, employees come without
+    their e-mail address and site (None), which the network's commands never use: a million
+    addresses are 85 MB, and personal data kept nowhere is safest (data minimisation)."""
     paths = list_workbooks(network_dir)
     cache = StaffCache(cache_dir, network_dir) if cache_dir is not None else None
     found: list[Staff | None] = [None] * len(paths)
@@ -59,14 +61,14 @@ def load_staff(network_dir: Path, progress: Callable[[int, int], None] | None = 
             for index, path in enumerate(paths):
                 with suppress(OSError):  # unreadable: the reader opens it and says why
                     contents[index] = path.read_bytes()
-                    keys[index] = cache.key(_rel(path), contents[index])
+                    keys[index] = cache.key(_rel(path), contents[index], contacts)
                     kept = cache.load(keys[index], path.stem)
                     if kept is not None:
                         found[index] = (kept, [], [])
                         del contents[index]
                         tell()
         unread = [index for index, staff in enumerate(found) if staff is None]
-        for index, (columns, rejected, problems) in zip(unread, _each_read(paths, unread, contents, workers),
+        for index, (columns, rejected, problems) in zip(unread, _each_read(paths, unread, contents, workers, contacts),
                                                         strict=True):
             employees = columns if isinstance(columns, list) else employees_of(columns, paths[index].stem)
             found[index] = (employees, rejected, problems)
@@ -96,34 +98,38 @@ def load_employees(network_dir: Path) -> tuple[list[Employee], list[Problem]]:
     return employees, problems
 
 
-_TO_READ: tuple[list[Path], dict[int, bytes]] = ([], {})  # what forked workers inherit
+_TO_READ: tuple[list[Path], dict[int, bytes], bool] = ([], {}, True)  # what forked workers inherit
 
 
 def _each_read(paths: list[Path], indexes: list[int], contents: dict[int, bytes],
-               workers: int | None) -> Iterator[tuple[list[Employee] | Columns, list[RowWithErrors], list[Problem]]]:
+               workers: int | None, contacts: bool) -> Iterator[tuple[list[Employee] | Columns, list[RowWithErrors], list[Problem]]]:
     """Each workbook of `indexes` read, in order: its employees (read here) or their columns (read
     by a worker), rows with errors and problems."""
     global _TO_READ
     workers = min(workers or available_cores(), len(indexes))
     context = fork_context()
     if context is None or workers < 2 or _size([paths[i] for i in indexes], contents) < PARALLEL_FROM:
-        yield from (_read(paths[index], contents.get(index)) for index in indexes)
+        yield from (_read(paths[index], contents.get(index), contacts) for index in indexes)
         return
-    _TO_READ = (paths, contents)  # inherited by the workers as they fork: no bytes cross a pipe
+    _TO_READ = (paths, contents, contacts)  # inherited by the workers as they fork: no bytes cross a pipe
     try:
         with context.Pool(workers, initializer=leave_interrupts_to_the_parent) as pool:
             yield from pool.imap(_read_in_worker, indexes, chunksize=max(1, min(8, len(indexes) // (8 * workers))))
     finally:
-        _TO_READ = ([], {})
+        _TO_READ = ([], {}, True)
 
 
-def _read(path: Path, data: bytes | None) -> Staff:
-    return read_staff(path, _rel(path), path.stem, data)
+def _read(path: Path, data: bytes | None, contacts: bool = True) -> Staff:
+    employees, rejected, problems = read_staff(path, _rel(path), path.stem, data)
+    if not contacts:
+        for person in employees:
+            person.email = person.site = None
+    return employees, rejected, problems
 
 
 def _read_in_worker(index: int) -> tuple[Columns, list[RowWithErrors], list[Problem]]:
-    paths, contents = _TO_READ
-    employees, rejected, problems = _read(paths[index], contents.get(index))
+    paths, contents, contacts = _TO_READ
+    employees, rejected, problems = _read(paths[index], contents.get(index), contacts)
     return columns_of(employees), rejected, problems
 
 

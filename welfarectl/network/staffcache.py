@@ -86,8 +86,10 @@ class StaffCache:
         self.folder = directory / "workbooks" / where
         self.used: set[str] = set()
 
-    def key(self, rel: str, data: bytes) -> str:
-        return hashlib.sha256(_rules() + rel.encode("utf-8") + b"\0" + hashlib.sha256(data).digest()).hexdigest()
+    def key(self, rel: str, data: bytes, contacts: bool = True) -> str:
+        """The entry of the workbook at `rel` with these bytes, read with or without contacts."""
+        kind = b"contacts\0" if contacts else b"no contacts\0"
+        return hashlib.sha256(_rules() + kind + rel.encode("utf-8") + b"\0" + hashlib.sha256(data).digest()).hexdigest()
 
     def load(self, key: str, company: str) -> list[Employee] | None:
         """The employees kept under `key`, or None (no entry, or one that cannot be used)."""

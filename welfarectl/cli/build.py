@@ -15,9 +15,9 @@ import typer
 
 from . import console
 from .cards import signing_key
-from .language import count, current, number, say
+from .language import count, current, say
 from .options import KeyFileOption, NoNewKeyOption
-from .progress import PLAIN_EVERY
+from .progress import PLAIN_EVERY, READING, workbooks_read
 from .runner import HELD_BACK, cache_dir, run_of
 
 
@@ -147,16 +147,16 @@ class _Lines:
     def say(self, text: str) -> None:
         console.print_text(text)
 
+    said_at: float | None = None  # when the last line on reading the workbooks was said
+
     def reading(self, read: int, total: int) -> None:
-        """A line every PLAIN_EVERY seconds while a region's workbooks are read."""
+        """A line every PLAIN_EVERY seconds while a region's workbooks are read, as `load_progress`."""
         now = time.monotonic()
-        said = getattr(self, "_said_at", None)
-        if said is None:
-            self._said_at = now
-        elif now - said >= PLAIN_EVERY and read < total:
-            self._said_at = now
-            self.say(say(f"reading the workbooks: {number(read)} of {number(total)}",
-                         f"lettura dei file dei dipendenti: {number(read)} di {number(total)}"))
+        if self.said_at is None:
+            self.said_at = now
+        elif now - self.said_at >= PLAIN_EVERY and read < total:
+            self.said_at = now
+            self.say(say(*READING) + ": " + workbooks_read(read, total))
 
     def loaded(self, problems: list) -> None:
         warnings = [p for p in problems if p.severity == "warning"]

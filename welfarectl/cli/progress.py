@@ -34,9 +34,16 @@ def print_progress() -> Iterator[Callable[[Progress], None]]:
 def load_progress() -> Iterator[Callable[[int, int], None]]:
     """A callback for the loading of a network's workbooks (`read` of `total`), shown while the
     block runs: a region's thousands take a while."""
-    with _shown(("reading the workbooks", "lettura dei file dei dipendenti")) as show:
-        yield lambda read, total: show(read, total, say(f"{number(read)} of {number(total)} workbooks",
-                                                        f"{number(read)} di {number(total)} file"))
+    with _shown(READING) as show:
+        yield lambda read, total: show(read, total, workbooks_read(read, total))
+
+
+READING = ("reading the workbooks", "lettura dei file dei dipendenti")
+
+
+def workbooks_read(read: int, total: int) -> str:
+    """'812 of 2,000 workbooks'."""
+    return say(f"{number(read)} of {number(total)} workbooks", f"{number(read)} di {number(total)} file")
 
 
 @contextmanager

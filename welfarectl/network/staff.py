@@ -68,12 +68,13 @@ def load_staff(network_dir: Path, progress: Callable[[int, int], None] | None = 
                         del contents[index]
                         tell()
         unread = [index for index, staff in enumerate(found) if staff is None]
-        for index, (columns, rejected, problems) in zip(unread, _each_read(paths, unread, contents, workers, contacts),
-                                                        strict=True):
-            employees = columns if isinstance(columns, list) else employees_of(columns, paths[index].stem)
+        for index, (read, rejected, problems) in zip(unread, _each_read(paths, unread, contents, workers, contacts),
+                                                     strict=True):
+            here = isinstance(read, list)  # employees read here, or a worker's columns
+            employees = read if here else employees_of(read, paths[index].stem)
             found[index] = (employees, rejected, problems)
             if cache is not None and index in keys and not rejected and not problems:
-                cache.store(keys[index], columns if not isinstance(columns, list) else columns_of(columns))
+                cache.store(keys[index], columns_of(employees) if here else read)
             contents.pop(index, None)
             tell()
     finally:
@@ -108,7 +109,7 @@ def _each_read(paths: list[Path], indexes: list[int], contents: dict[int, bytes]
     global _TO_READ
     workers = min(workers or available_cores(), len(indexes))
     context = fork_context()
-    if context is None or workers < 2 or _size([paths[i] for i in indexes], contents) < PARALLEL_FROM:
+    if context is None or workers < 2 or _size(paths, indexes, contents) < PARALLEL_FROM:
         yield from (_read(paths[index], contents.get(index), contacts) for index in indexes)
         return
     _TO_READ = (paths, contents, contacts)  # inherited by the workers as they fork: no bytes cross a pipe
@@ -137,11 +138,13 @@ def _rel(path: Path) -> str:
     return f"members/{path.name}"
 
 
-def _size(paths: list[Path], contents: dict[int, bytes]) -> int:
-    total = sum(map(len, contents.values()))
-    if contents:
-        return total
-    for path in paths:
-        with suppress(OSError):  # the reader reports it
-            total += path.stat().st_size
+def _size(paths: list[Path], indexes: list[int], contents: dict[int, bytes]) -> int:
+    """Bytes to read: of the contents read already, else of the files."""
+    total = 0
+    for index in indexes:
+        if index in contents:
+            total += len(contents[index])
+        else:
+            with suppress(OSError):  # the reader reports it
+                total += paths[index].stat().st_size
     return total

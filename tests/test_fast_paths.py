@@ -15,7 +15,8 @@ from stdnum import damm
 from stdnum.it import codicefiscale
 
 from welfarectl.cards.blocks import line_blocks
-from welfarectl.cards.holders import Holders, new_holder, parse_holder_blocks, parse_holders
+from welfarectl.cards.holderfile import parse_holder_blocks, parse_holders
+from welfarectl.cards.holders import Holders, new_holder
 from welfarectl.cards.ledger import Registry, read_lines
 from welfarectl.cards.ledgerblocks import read_blocks
 from welfarectl.cards.number import is_card_number, new_card_number

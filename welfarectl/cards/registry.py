@@ -30,7 +30,8 @@ from welfarectl.base import output
 from welfarectl.base.problems import Location, Problem, os_reason, problem
 
 from .blocks import line_blocks
-from .holders import HOLDERS_FILE, is_pseudonym, read_holders
+from .holderfile import read_holders
+from .holders import HOLDERS_FILE, is_pseudonym
 from .ledger import REASONS, REGISTRY_FILE, Card, Event, Registry, RegistryError, each_event, feed_line, read_lines
 from .ledgerblocks import read_blocks
 from .number import explain_card_number, format_card_number, new_card_number, normalise_card_number

@@ -112,6 +112,22 @@ class RowIndex:
         twin._slots, twin._tags, twin._mask, twin._count = array("i", self._slots), bytearray(self._tags), self._mask, self._count
         return twin
 
+    def state(self) -> tuple[bytes, bytes, int]:
+        """The index as plain values (`registrycache.py` keeps them): its slots, tags and count."""
+        return self._slots.tobytes(), bytes(self._tags), self._count
+
+    @classmethod
+    def restored(cls, state: tuple[bytes, bytes, int], key_of: Callable[[int], int]) -> RowIndex:
+        """The index whose `state` this was, for a table whose keys `key_of` gives."""
+        slots, tags, count = state
+        index = cls(key_of)
+        index._slots = array("i", slots)
+        index._tags = bytearray(tags)
+        if len(index._slots) != len(index._tags) or len(index._slots) & (len(index._slots) - 1):
+            raise ValueError("not the state of an index")
+        index._mask, index._count = len(index._slots) - 1, count
+        return index
+
     def reserve(self, count: int) -> None:
         """Room for `count` rows in all, made at once: for a caller about to add many (growing a
         slot array at a time would place every row again at each doubling)."""

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from welfarectl.base.errors import Refusal, UsageError
 from welfarectl.base.output import write_files_atomic
-from welfarectl.cards.holders import HOLDERS_FILE, read_holders
+from welfarectl.cards.holderfile import read_holders
+from welfarectl.cards.holders import HOLDERS_FILE
 from welfarectl.cards.ledger import REGISTRY_FILE
 from welfarectl.cards.registry import Forgotten, forget_holder
 from welfarectl.network.members import list_workbooks, normalise_codice_fiscale, read_staff_tables

@@ -26,17 +26,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import marshal
-import os
 import platform
 import sys
 from array import array
-from collections.abc import Iterable
 from contextlib import suppress
 from datetime import date
 from importlib import metadata
 from pathlib import Path
 from sys import intern
 
+from welfarectl.base.cachefolder import CacheFolder
 from welfarectl.sources.tables import Table
 
 from .members import Employee
@@ -82,8 +81,7 @@ class StaffCache:
     """The cache's folder for the network in `network_dir`, under `directory`."""
 
     def __init__(self, directory: Path, network_dir: Path) -> None:
-        where = hashlib.sha256(os.fsencode(network_dir.resolve())).hexdigest()[:32]
-        self.folder = directory / "workbooks" / where
+        self.folder = CacheFolder(directory, "workbooks", network_dir)
         self.used: set[str] = set()
 
     def key(self, rel: str, data: bytes, contacts: bool = True) -> str:
@@ -94,22 +92,17 @@ class StaffCache:
     def load(self, key: str, company: str) -> list[Employee] | None:
         """The employees kept under `key`, or None (no entry, or one that cannot be used)."""
         self.used.add(key)
+        kept = self.folder.read(key)
         try:
-            columns = marshal.loads((self.folder / key).read_bytes())
-            return employees_of(columns, company)
-        except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError):
+            return None if kept is None else employees_of(marshal.loads(kept), company)
+        except (EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError):
             return None  # read again: the cache is only ever a shortcut
 
     def store(self, key: str, columns: Columns) -> None:
-        """Keep `columns` under `key`; a cache that cannot be written is left as it is."""
+        """Keep `columns` under `key`."""
         self.used.add(key)
-        with suppress(OSError, ValueError):
-            self.folder.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(self.folder.parent, 0o700)  # the cache's own folder: names and data stay the owner's
-            self.folder.mkdir(exist_ok=True, mode=0o700)
-            temporary = self.folder / f".{key}.{os.getpid()}"
-            temporary.write_bytes(marshal.dumps(columns))
-            os.replace(temporary, self.folder / key)
+        with suppress(ValueError):  # a value marshal does not take: not kept
+            self.folder.write(key, marshal.dumps(columns))
 
     def clear(self) -> None:
         """Remove every entry of the network: `members forget` does, as entries hold the people's
@@ -119,15 +112,7 @@ class StaffCache:
 
     def prune(self) -> None:
         """Remove the entries the load did not use (and files left by a write that stopped)."""
-        with suppress(OSError):
-            for entry in _entries(self.folder):
-                if entry.name not in self.used:
-                    with suppress(OSError):
-                        entry.unlink()
-
-
-def _entries(folder: Path) -> Iterable[Path]:
-    return folder.iterdir() if folder.is_dir() else ()
+        self.folder.keep_only(self.used)
 
 
 @functools.cache

@@ -19,9 +19,10 @@ shared with other work, the steadier figure) and two memory figures:
   every 0.5 s; what the machine as a whole had to hold.
 With --keep DIR the network is made once and reused by later runs (commands run again).
 
-The workbook cache (`network/staffcache.py`) is emptied when the bench starts, so the first
-command reads every workbook (cold) and the later ones find them in the cache (warm), as a
-coordinator's commands do one after the other; `--no-cache` runs every command without it.
+The cache (workbooks: `network/staffcache.py`; the registry: `cards/registrycache.py`) is
+emptied when the bench starts, so the first command reads every workbook (cold) and the later
+ones find them in the cache (warm), and each command finds the registry the one before it wrote,
+as a coordinator's commands do one after the other; `--no-cache` runs every command without it.
 """
 
 from __future__ import annotations

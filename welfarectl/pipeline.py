@@ -23,6 +23,7 @@ from welfarectl.cards.keys import load_public_keys
 from welfarectl.cards.layout import load_layouts
 from welfarectl.cards.payload import qr_version
 from welfarectl.cards.registry import read_registry
+from welfarectl.cards.registrycache import RegistryCache
 from welfarectl.cards.registryfork import reading_registry
 from welfarectl.network import checks as network_checks
 from welfarectl.network.catalogue import load_catalogue
@@ -42,10 +43,11 @@ def load_network(root: Path, *, as_of: date, progress: Callable[[int, int], None
     fonts network.yaml names and (when the network prints cards, i.e. has templates/) the card
     layouts. Returns the Network and all
     problems, sorted by file and position. Raises NotANetwork if `root` has no catalogue/.
-    `progress(read, total)` is told as the workbooks are read; `cache_dir`: where workbooks read
-    without a problem are remembered (`network.staffcache`; none: no cache)."""
+    `progress(read, total)` is told as the workbooks are read; `cache_dir`: where workbooks and the
+    registry read without a problem are remembered (`network.staffcache`, `cards.registrycache`;
+    none: no cache)."""
     network, problems = _load_catalogue(root, as_of)
-    with reading_registry(root) as registry:  # a large one on the other core, while the workbooks are read
+    with reading_registry(root, registry_cache(root, cache_dir)) as registry:  # a large one on the other core, while the workbooks are read
         network.employees, network.rows_with_errors, found = load_staff(root, progress, cache_dir=cache_dir, contacts=False)
         network.workbooks = [path.stem for path in list_workbooks(root)]
         problems += found
@@ -61,15 +63,21 @@ def load_network(root: Path, *, as_of: date, progress: Callable[[int, int], None
     return network, _sorted(problems)
 
 
-def load_cards(root: Path, *, as_of: date) -> tuple[Network, list[Problem]]:
+def load_cards(root: Path, *, as_of: date, cache_dir: Path | None = None) -> tuple[Network, list[Problem]]:
     """What commands that need no employee need (verifying, publishing revocations): the
-    catalogue, the card registry and the public keys, with the problems of those files only."""
+    catalogue, the card registry and the public keys, with the problems of those files only.
+    `cache_dir`: where a registry read without a problem is remembered."""
     network, problems = _load_catalogue(root, as_of)
-    network.registry, found = read_registry(root)
+    network.registry, found = read_registry(root, registry_cache(root, cache_dir))
     problems += found
     network.public_keys, found = load_public_keys(root)
     problems += found
     return network, _sorted(problems)
+
+
+def registry_cache(root: Path, cache_dir: Path | None) -> RegistryCache | None:
+    """Where the registry of the network `root` is remembered in `cache_dir` (none: nowhere)."""
+    return RegistryCache(cache_dir, root) if cache_dir is not None else None
 
 
 def checked(loaded: tuple[Network, list[Problem]]) -> Network:

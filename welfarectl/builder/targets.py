@@ -90,7 +90,7 @@ def reread_registry(network: Network) -> None:
     read at load time: the report counts them, the page lists the revoked ones."""
     from welfarectl.cards.registry import read_registry
 
-    network.registry, _ = read_registry(network.root)
+    network.registry, _ = read_registry(network.root, network.registry.cache if network.registry else None)
 
 
 def print_batch(network: Network, key) -> Step:

@@ -321,6 +321,38 @@ class CardTable(Mapping[str, Card]):
         return twin
 
 
+    def state(self) -> tuple:
+        """The cards as plain values (bytes, lists, dicts), for `registrycache.py` to keep."""
+        return (self._numbers.tobytes(), self._companies.tobytes(), list(self._company_names), self._holders.tobytes(),
+                list(self._written), self._issued.tobytes(), self._expires.tobytes(), self._ended.tobytes(),
+                self._lines.tobytes(), bytes(self._reasons), bytes(self._printed), dict(self._replaces),
+                dict(self._replaced_by), self._by_serial.tobytes(), dict(self._odd_serials))
+
+    @classmethod
+    def restored(cls, holders: Holders, state: tuple) -> CardTable:
+        """The cards whose `state` this was, with `holders` (restored from the same registry's);
+        ValueError (or TypeError) for anything else."""
+        table = cls(holders)
+        (numbers, companies, company_names, holder_refs, written, issued, expires, ended, lines, reasons, printed,
+         replaces, replaced_by, by_serial, odd_serials) = state
+        table._numbers, table._companies, table._holders = array("i", numbers), array("I", companies), array("i", holder_refs)
+        table._issued, table._expires, table._ended = array("i", issued), array("i", expires), array("i", ended)
+        table._lines, table._reasons, table._printed = array("i", lines), bytearray(reasons), bytearray(printed)
+        table._company_names, table._written = list(company_names), list(written)
+        table._company_numbers = {name: number for number, name in enumerate(table._company_names)}
+        table._written_numbers = {text: index for index, text in enumerate(table._written)}
+        table._replaces, table._replaced_by = dict(replaces), dict(replaced_by)
+        table._by_serial, table._odd_serials = array("i", by_serial), dict(odd_serials)
+        rows = len(table._numbers)
+        columns = (table._companies, table._holders, table._issued, table._expires, table._ended, table._lines,
+                   table._reasons, table._printed)
+        if any(len(column) != rows for column in columns) or len(table._company_numbers) != len(company_names) \
+                or (rows and max(table._companies) >= len(company_names)) \
+                or (rows and not -len(table._written) <= min(table._holders) <= max(table._holders) < holders.rows()):
+            raise ValueError("not the state of a card table")
+        return table
+
+
 class _Values(ValuesView):
     def __iter__(self) -> Iterator[Card]:
         return self._mapping.each()

@@ -93,6 +93,10 @@ class Holders:
     def __len__(self) -> int:
         return len(self._companies) - len(self._forgotten)
 
+    def rows(self) -> int:
+        """How many rows the table has, those of records forgotten included."""
+        return len(self._companies)
+
     def add(self, record: Holder) -> int | None:
         """Store a record; its row, or None (nothing stored) when its pseudonym or its person has
         a record already."""
@@ -265,6 +269,30 @@ class Holders:
         twin._by_person = None if self._by_person is None else self._by_person.copy(twin._person_key)
         twin._expected = self._expected
         return twin
+
+    def state(self) -> tuple:
+        """The records as plain values (bytes, lists, dicts), for `registrycache.py` to keep; the
+        index by person is left out (it hashes texts, which differ from one process to the next)."""
+        return (bytes(self._pseudonyms), bytes(self._keys), bytes(self._codes), dict(self._odd_codes),
+                self._companies.tobytes(), list(self._company_names), sorted(self._forgotten), self._by_pseudonym.state())
+
+    @classmethod
+    def restored(cls, state: tuple) -> Holders:
+        """The records whose `state` this was; ValueError (or TypeError) for anything else."""
+        pseudonyms, keys, codes, odd_codes, companies, company_names, forgotten, by_pseudonym = state
+        found = cls()
+        found._pseudonyms, found._keys, found._codes = bytearray(pseudonyms), bytearray(keys), bytearray(codes)
+        found._odd_codes, found._companies = dict(odd_codes), array("I", companies)
+        found._company_names = list(company_names)
+        found._company_numbers = {name: number for number, name in enumerate(found._company_names)}
+        found._forgotten = set(forgotten)
+        found._by_pseudonym = RowIndex.restored(by_pseudonym, found._pseudonym_key)
+        rows = found._expected = len(found._companies)
+        if not len(found._pseudonyms) == len(found._keys) == len(found._codes) == 16 * rows \
+                or len(found._company_names) != len(found._company_numbers) \
+                or any(number >= len(company_names) for number in set(found._companies)):
+            raise ValueError("not the state of holder records")
+        return found
 
     def _pseudonym_key(self, row: int) -> int:
         return int.from_bytes(self._pseudonyms[16 * row:16 * row + 8], "big")

@@ -41,6 +41,7 @@ from .number import FIRST_SERIAL, format_card_number, is_card_number
 from .plainlines import decode_issued
 
 REGISTRY_FILE = "members/cards.jsonl"
+HEAD_FILE = "members/cards.head"  # its line count and last hash (`registry.py`)
 _SHA256 = re.compile("[0-9a-f]{64}")
 
 
@@ -103,6 +104,7 @@ class Registry:
         self.holders_stamp = holders_stamp
         self.source: BinaryIO | None = None  # the file read, left open: a writer copies its lines from it
         self.unissued: dict[str, int] = {}  # a replaced card's new number, until issued: the replaced event's line
+        self.cache = None  # a registrycache.RegistryCache: where it is remembered, read or once written
 
     def copy(self) -> Registry:
         """The same registry, to change without changing this one (a dry run)."""

@@ -32,13 +32,13 @@ from welfarectl.base.problems import Location, Problem, os_reason, problem
 from .blocks import line_blocks
 from .holderfile import read_holders
 from .holders import HOLDERS_FILE, is_pseudonym
-from .ledger import REASONS, REGISTRY_FILE, Card, Event, Registry, RegistryError, each_event, feed_line, read_lines
+from .ledger import HEAD_FILE, REASONS, REGISTRY_FILE, Card, Event, Registry, RegistryError, each_event, feed_line, read_lines
 from .ledgerblocks import read_blocks
 from .number import explain_card_number, format_card_number, new_card_number, normalise_card_number
 from .plainlines import issued_line
+from .registrycache import RegistryCache
 
 LOCK_FILE = "members/.cards.lock"
-HEAD_FILE = "members/cards.head"
 DEFAULT_VALIDITY_MONTHS = 24
 
 
@@ -75,12 +75,31 @@ class HolderNotCurrent(RegistryError):
 # --- reading ---------------------------------------------------------------------------------------
 
 
-def read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
+def read_registry(network_dir: Path, cache: RegistryCache | None = None) -> tuple[Registry, list[Problem]]:
     """The registry of the network in `network_dir` and its problems; no file is an empty registry.
     The lines are checked against `members/cards.head` too, which catches what the hash chain
     cannot: lines deleted or edited at the end. Holders' pseudonyms are resolved through
     `members/holders.jsonl`, whose problems are the registry's too. Both files are read a block of
-    lines at a time (`ledgerblocks.py`), and only what the card table keeps stays in memory."""
+    lines at a time (`ledgerblocks.py`), and only what the card table keeps stays in memory.
+    With a `cache`, a registry whose files were read before is taken from it, and one read without
+    a problem is kept there (`registrycache.py`)."""
+    if cache is None:
+        return _read_registry(network_dir)
+    files = cache.files()
+    if files is None:  # no registry yet: nothing to take, but what a writer writes is kept
+        registry, problems = _read_registry(network_dir)
+        registry.cache = cache
+        return registry, problems
+    registry = cache.load(files)
+    if registry is not None:
+        return registry, []
+    registry, problems = _read_registry(network_dir)
+    cache.store(files, registry)
+    registry.cache = cache
+    return registry, problems
+
+
+def _read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
     holders_stamp = _file_stamp(network_dir / HOLDERS_FILE)
     holders, holder_problems = read_holders(network_dir)
     registry = Registry(holders, holders_stamp)
@@ -272,49 +291,69 @@ def _lines_of(registry: Registry) -> Iterator[bytes]:
 
 
 @contextmanager
-def _transaction(network_dir: Path, read: Registry | None = None, *, dry_run: bool = False) -> Iterator[_Transaction]:
+def _transaction(network_dir: Path, read: Registry | None = None, *, dry_run: bool = False,
+                 cache: RegistryCache | None = None) -> Iterator[_Transaction]:
     """Read-modify-write under the lock; nothing is written when the body raises, appends nothing,
     or on a dry run (which takes no lock: it changes nothing). `read` is the registry the command
     has read already: it is used as it is when the file has not changed since, so the file is read
-    once; otherwise the file is read again under the lock."""
+    once; otherwise the file is read again under the lock. The registry written is kept in the
+    cache it was read with (`read`'s, or `cache`), for the next command to find."""
     if dry_run:
-        yield _Transaction(_sound(_current(network_dir, read)).copy())  # a copy: a dry run changes nothing
+        yield _Transaction(_sound(_current(network_dir, read, cache)).copy())  # a copy: a dry run changes nothing
         return
     with _locked(network_dir):
-        current = _current(network_dir, read)
+        current = _current(network_dir, read, cache)
         tx = _Transaction(_sound(current))
         current.stamp = _SPENT  # its lines are being added to: never taken as the file again
         yield tx
-        _write(network_dir, tx, _lines_of(current))
+        written = _write(network_dir, tx, _lines_of(current))
+        if tx.lines and current.cache is not None:
+            current.cache.written(tx.registry, written)
 
 
-def _write(network_dir: Path, tx: _Transaction, lines: Iterable[bytes]) -> None:
+def _write(network_dir: Path, tx: _Transaction, lines: Iterable[bytes]) -> dict[str, str]:
     """The holders (when changed), the registry: `lines` (the file's, or the file's rewritten) and
     the transaction's new lines, when it has any, then the head, as one (`output.write_files_atomic`:
     a failure of the system leaves all three as they were). Renamed in that order: a stop between
     two leaves holders no line names yet, or a head that lags, both harmless. Written as streams: a
-    registry of a million lines is never whole in memory."""
+    registry of a million lines is never whole in memory. The SHA-256 of each file written, by name
+    (`HOLDERS_FILE`, ...), made as it is written."""
     files: dict[Path, bytes | Iterable[bytes]] = {}
+    digests: dict[str, str] = {}
     if tx.holders_changed:
-        files[network_dir / HOLDERS_FILE] = tx.registry.holders.render_lines()
+        files[network_dir / HOLDERS_FILE] = _hashing(tx.registry.holders.render_lines(), digests, HOLDERS_FILE)
     if tx.lines:
-        files[network_dir / REGISTRY_FILE] = itertools.chain(lines, tx.lines)
-        files[network_dir / HEAD_FILE] = _head_record(tx.registry)
+        files[network_dir / REGISTRY_FILE] = _hashing(itertools.chain(lines, tx.lines), digests, REGISTRY_FILE)
+        files[network_dir / HEAD_FILE] = head = _head_record(tx.registry)
+        digests[HEAD_FILE] = hashlib.sha256(head).hexdigest()
     if files:
         output.write_files_atomic(files)
+    return digests
+
+
+def _hashing(pieces: Iterable[bytes], digests: dict[str, str], name: str) -> Iterator[bytes]:
+    """`pieces`, as they are written; once all are, their SHA-256 in `digests[name]`."""
+    digest = hashlib.sha256()
+    for piece in pieces:
+        digest.update(piece)
+        yield piece
+    digests[name] = digest.hexdigest()
 
 
 _SPENT = (-1, -1, -1)  # the stamp of a registry used by a transaction: it matches no file
 
 
-def _current(network_dir: Path, read: Registry | None) -> Registry:
-    """`read` while the file is still the one it was read from, else the file read again."""
+def _current(network_dir: Path, read: Registry | None, cache: RegistryCache | None = None) -> Registry:
+    """`read` while the file is still the one it was read from, else the file read again (with
+    `read`'s cache, or `cache`)."""
     if read is not None and _unchanged(network_dir, read):
         return read
-    if read is not None and read.source is not None:
-        read.source.close()
-        read.source = None
-    return read_registry(network_dir)[0]
+    if read is not None:
+        cache = cache or read.cache
+        if read.source is not None:
+            read.source.close()
+            read.source = None
+    return read_registry(network_dir, cache)[0]
 
 
 def _unchanged(network_dir: Path, registry: Registry) -> bool:
@@ -406,13 +445,14 @@ def _in_issue_order(people: list) -> Iterator:
         yield from sorted(by_company.pop(company), key=lambda person: person.sort_key())
 
 
-def revoke_card(network_dir: Path, number: str, reason: str, day: date) -> Card:
-    """Revoke, on `day`, an issued card that is not already revoked or replaced (expired cards may be)."""
+def revoke_card(network_dir: Path, number: str, reason: str, day: date, cache: RegistryCache | None = None) -> Card:
+    """Revoke, on `day`, an issued card that is not already revoked or replaced (expired cards may
+    be); `cache`: where the registry is remembered (`registrycache.py`)."""
     if reason not in REASONS:
         raise InvalidReason(f"'{reason}' is not a reason to revoke a card: use {', '.join(REASONS)}",
                             f"'{reason}' non è un motivo per revocare una tessera: usa {', '.join(REASONS)}")
     number = _parse_number(number)
-    with _transaction(network_dir) as tx:
+    with _transaction(network_dir, cache=cache) as tx:
         tx.registry.revocable(number)
         tx.append(event="revoked", card=number, reason=reason, date=day.isoformat())
     return tx.registry.cards[number]

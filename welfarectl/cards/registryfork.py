@@ -32,22 +32,23 @@ from welfarectl.base.problems import Problem
 
 from .ledger import REGISTRY_FILE, Registry
 from .registry import read_registry, registry_stamp
+from .registrycache import RegistryCache
 
 FORK_FROM = 16 << 20  # bytes of registry: about 60,000 cards, a second or two of reading
 _NO_FILE = (-1, -1, -1)  # a stamp no file has: the writer reads the file again
 
 
 @contextmanager
-def reading_registry(root: Path) -> Iterator[Callable[[], tuple[Registry, list[Problem]]]]:
-    """A function giving `read_registry(root)`, read in a forked process when the file is large."""
+def reading_registry(root: Path, cache: RegistryCache | None = None) -> Iterator[Callable[[], tuple[Registry, list[Problem]]]]:
+    """A function giving `read_registry(root, cache)`, read in a forked process when the file is large."""
     try:
         size = os.stat(root / REGISTRY_FILE).st_size
     except OSError:
         size = 0
     if size < FORK_FROM or not hasattr(os, "fork"):
-        yield lambda: read_registry(root)
+        yield lambda: read_registry(root, cache)
         return
-    child = _Child(root)
+    child = _Child(root, cache)
     try:
         yield child.result
     finally:
@@ -55,14 +56,14 @@ def reading_registry(root: Path) -> Iterator[Callable[[], tuple[Registry, list[P
 
 
 class _Child:
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Path, cache: RegistryCache | None) -> None:
+        self.root, self.cache = root, cache
         readable, writable = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # the child: read, answer, and end without running the parent's exit handlers
             signal.signal(signal.SIGTERM, signal.SIG_DFL)  # `stop` ends it at once, whatever the command set
             os.close(readable)
-            os._exit(_answer(root, writable))
+            os._exit(_answer(root, cache, writable))
         os.close(writable)
         self.pipe: int | None = readable
 
@@ -77,7 +78,7 @@ class _Child:
         os.waitpid(self.pid, 0)
         self.pid = 0
         if kind == "died":
-            return read_registry(self.root)
+            return read_registry(self.root, self.cache)
         if kind == "raised":
             raise value
         registry, problems = value
@@ -95,11 +96,11 @@ class _Child:
             self.pid = 0
 
 
-def _answer(root: Path, pipe: int) -> int:
+def _answer(root: Path, cache: RegistryCache | None, pipe: int) -> int:
     """In the child: the registry read, or what reading it raised, pickled down the pipe."""
     try:
         try:
-            registry, problems = read_registry(root)
+            registry, problems = read_registry(root, cache)
             if registry.source is not None:
                 registry.source.close()
                 registry.source = None

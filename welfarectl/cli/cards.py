@@ -15,7 +15,18 @@ import typer
 from . import console
 from .language import count, current, say
 from .options import CompanyOption, DryRunOption, Format, FormatOption, KeyFileOption, NoNewKeyOption
-from .runner import company_of, held_back_of, load_cards, load_checked, load_for_cards, named_company, network_dir, report_held_back, run_of
+from .runner import (
+    cache_dir,
+    company_of,
+    held_back_of,
+    load_cards,
+    load_checked,
+    load_for_cards,
+    named_company,
+    network_dir,
+    report_held_back,
+    run_of,
+)
 
 keys_app = typer.Typer(help="Create and rotate the key that signs the cards' QR codes.", no_args_is_help=True)
 cards_app = typer.Typer(help="Issue, revoke, replace, verify and print welfare cards.", no_args_is_help=True)
@@ -135,8 +146,10 @@ def cards_revoke(
     """Revoke a card: it stops verifying as soon as providers have the new revocation list."""
     from welfarectl.cards import registry
     from welfarectl.cards.number import format_card_number
+    from welfarectl.pipeline import registry_cache
 
-    card = registry.revoke_card(network_dir(ctx), number, reason.value, run_of(ctx).as_of)
+    root = network_dir(ctx)
+    card = registry.revoke_card(root, number, reason.value, run_of(ctx).as_of, registry_cache(root, cache_dir()))
     console.print_text(say(f"revoked card {format_card_number(card.number)} ({reason.value}); "
                            "publish the list again with `welfarectl cards revocations`",
                            f"revocata la tessera {format_card_number(card.number)} ({reason.value}); "

@@ -131,10 +131,12 @@ def forget(
 
     done = forget_person(network_dir(ctx), codice_fiscale, run_of(ctx).as_of, company)
     cache = cache_dir()
-    if cache is not None:  # the cache keeps what the workbooks said of everyone: they go with the rows
+    if cache is not None:  # the cache keeps what the workbooks and the registry said of everyone: they go with the rows
+        from welfarectl.cards.registrycache import RegistryCache
         from welfarectl.network.staffcache import StaffCache
 
         StaffCache(cache, network_dir(ctx)).clear()
+        RegistryCache(cache, network_dir(ctx)).clear()
     reg = done.registry
     if reg.pseudonymised:
         console.print_text(f"the card registry now names its {reg.pseudonymised} holders by pseudonym "

@@ -134,7 +134,7 @@ def load_cards(ctx: typer.Context):
     from welfarectl.pipeline import load_cards
 
     run = run_of(ctx)
-    return load_cards(run.root, as_of=run.as_of)
+    return load_cards(run.root, as_of=run.as_of, cache_dir=cache_dir())
 
 
 def load_cards_checked(ctx: typer.Context):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
 
@@ -31,15 +32,22 @@ class CacheFolder:
         except OSError:
             return None
 
-    def write(self, name: str, data: bytes) -> None:
-        """Keep `data` as the entry `name`; a cache that cannot be written is left as it is."""
+    def write(self, name: str, pieces: Iterable[bytes]) -> None:
+        """Keep the bytes of `pieces`, one after the other, as the entry `name` (made as they are
+        written: an entry of 100 MB is never whole in memory); a cache that cannot be written is
+        left as it is. What making a piece raises is raised, and nothing is kept."""
         with suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             os.chmod(self.path.parent, 0o700)  # the kind's folder (not the directory given, which may be shared)
             self.path.mkdir(exist_ok=True, mode=0o700)
             temporary = self.path / f".{name}.{os.getpid()}"
-            temporary.write_bytes(data)
-            os.replace(temporary, self.path / name)
+            try:
+                with open(temporary, "wb") as out:
+                    out.writelines(pieces)
+                os.replace(temporary, self.path / name)
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
 
     def keep_only(self, names: set[str]) -> None:
         """Remove every entry not in `names` (and files left by a write that stopped)."""

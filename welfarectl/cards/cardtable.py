@@ -322,11 +322,11 @@ class CardTable(Mapping[str, Card]):
 
 
     def state(self) -> tuple:
-        """The cards as plain values (bytes, lists, dicts), for `registrycache.py` to keep."""
-        return (self._numbers.tobytes(), self._companies.tobytes(), list(self._company_names), self._holders.tobytes(),
-                list(self._written), self._issued.tobytes(), self._expires.tobytes(), self._ended.tobytes(),
-                self._lines.tobytes(), bytes(self._reasons), bytes(self._printed), dict(self._replaces),
-                dict(self._replaced_by), self._by_serial.tobytes(), dict(self._odd_serials))
+        """The cards as values `marshal` takes (the columns themselves, not copied: dumped at
+        once), for `registrycache.py` to keep."""
+        return (self._numbers, self._companies, self._company_names, self._holders, self._written, self._issued,
+                self._expires, self._ended, self._lines, self._reasons, self._printed, self._replaces,
+                self._replaced_by, self._by_serial, self._odd_serials)
 
     @classmethod
     def restored(cls, holders: Holders, state: tuple) -> CardTable:

@@ -271,10 +271,11 @@ class Holders:
         return twin
 
     def state(self) -> tuple:
-        """The records as plain values (bytes, lists, dicts), for `registrycache.py` to keep; the
-        index by person is left out (it hashes texts, which differ from one process to the next)."""
-        return (bytes(self._pseudonyms), bytes(self._keys), bytes(self._codes), dict(self._odd_codes),
-                self._companies.tobytes(), list(self._company_names), sorted(self._forgotten), self._by_pseudonym.state())
+        """The records as values `marshal` takes (the columns themselves, not copied: dumped at
+        once), for `registrycache.py` to keep; the index by person is left out (it hashes texts,
+        which differ from one process to the next)."""
+        return (self._pseudonyms, self._keys, self._codes, self._odd_codes, self._companies, self._company_names,
+                sorted(self._forgotten), self._by_pseudonym.state())
 
     @classmethod
     def restored(cls, state: tuple) -> Holders:

@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import marshal
 import os
 import platform
 import sys
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from importlib import metadata
@@ -44,7 +46,7 @@ from .cardtable import CardTable
 from .holders import HOLDERS_FILE, Holders
 from .ledger import HEAD_FILE, REGISTRY_FILE, Registry
 
-FORMAT = b"welfarectl-registry-1"
+FORMAT = b"welfarectl-registry-2"
 FILES = (REGISTRY_FILE, HOLDERS_FILE, HEAD_FILE)
 Stamp = tuple[int, int, int] | None  # a file's inode, size and modification time; None: no file
 
@@ -99,10 +101,10 @@ class RegistryCache:
         """The registry kept for these files, or None (none kept, or one that cannot be used). It
         keeps the registry file open, as `read_registry` leaves it, for a writer."""
         kept = self.folder.read(files.key)
-        if kept is None or len(kept) < 32 or hashlib.sha256(kept[32:]).digest() != kept[:32]:
+        if kept is None or hashlib.sha256(memoryview(kept)[:-32]).digest() != kept[-32:]:
             return None
         try:
-            registry = _restored(marshal.loads(kept[32:]))
+            registry = _restored(_parts(kept))
         except (EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError):
             return None
         registry.stamp, registry.holders_stamp = files.stamps[0], files.stamps[1]
@@ -117,8 +119,7 @@ class RegistryCache:
         if registry.problems or _stamps(self.network_dir) != files.stamps:
             return
         with suppress(ValueError):  # a value marshal does not take: not kept
-            data = marshal.dumps(_state(registry))
-            self.folder.write(files.key, hashlib.sha256(data).digest() + data)
+            self.folder.write(files.key, _entry(_state(registry)))
             self.folder.keep_only({files.key})
 
     def written(self, registry: Registry, digests: dict[str, str]) -> None:
@@ -157,15 +158,39 @@ def _stamps(network_dir: Path) -> tuple[Stamp, Stamp, Stamp]:
     return (found[0], found[1], found[2])
 
 
-def _state(registry: Registry) -> tuple:
-    return (registry.holders.state(), registry.cards.state(), registry.lines, registry.last_hash, registry.last_seq,
-            registry.last_serial, dict(registry.unissued))
+def _state(registry: Registry) -> list:
+    """The registry as a list of values marshal takes: what the next line must carry, the holders'
+    parts, the cards' parts (the columns themselves, not copied: `_entry` dumps them one by one)."""
+    holders, cards = registry.holders.state(), registry.cards.state()
+    return [FORMAT, len(holders), len(cards), registry.lines, registry.last_hash, registry.last_seq,
+            registry.last_serial, registry.unissued, *holders, *cards]
 
 
-def _restored(state: tuple) -> Registry:
-    holders_state, cards_state, lines, last_hash, last_seq, last_serial, unissued = state
-    registry = Registry(Holders.restored(holders_state))
-    registry.cards = CardTable.restored(registry.holders, cards_state)
+def _entry(parts: list) -> Iterator[bytes]:
+    """The entry's bytes, a part at a time (the largest, a million pseudonyms, 16 MB), then the
+    SHA-256 of all before it."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = marshal.dumps(part)
+        digest.update(data)
+        yield data
+    yield digest.digest()
+
+
+def _parts(kept: bytes) -> list:
+    """The parts of an entry (`_entry`), its SHA-256 checked already."""
+    stream = io.BytesIO(memoryview(kept)[:-32])
+    parts = [marshal.load(stream) for _ in range(3)]
+    if parts[0] != FORMAT:
+        raise ValueError("not a registry entry")
+    parts += [marshal.load(stream) for _ in range(5 + parts[1] + parts[2])]
+    return parts
+
+
+def _restored(parts: list) -> Registry:
+    _, holder_parts, card_parts, lines, last_hash, last_seq, last_serial, unissued = parts[:8]
+    registry = Registry(Holders.restored(tuple(parts[8:8 + holder_parts])))
+    registry.cards = CardTable.restored(registry.holders, tuple(parts[8 + holder_parts:8 + holder_parts + card_parts]))
     registry.lines, registry.last_hash, registry.last_seq = int(lines), last_hash, last_seq
     registry.last_serial, registry.unissued = int(last_serial), dict(unissued)
     return registry

@@ -112,9 +112,9 @@ class RowIndex:
         twin._slots, twin._tags, twin._mask, twin._count = array("i", self._slots), bytearray(self._tags), self._mask, self._count
         return twin
 
-    def state(self) -> tuple[bytes, bytes, int]:
-        """The index as plain values (`registrycache.py` keeps them): its slots, tags and count."""
-        return self._slots.tobytes(), bytes(self._tags), self._count
+    def state(self) -> tuple[array, bytearray, int]:
+        """The index as values `marshal` takes (`registrycache.py` keeps them): its slots, tags and count."""
+        return self._slots, self._tags, self._count
 
     @classmethod
     def restored(cls, state: tuple[bytes, bytes, int], key_of: Callable[[int], int]) -> RowIndex:

@@ -102,7 +102,7 @@ class StaffCache:
         """Keep `columns` under `key`."""
         self.used.add(key)
         with suppress(ValueError):  # a value marshal does not take: not kept
-            self.folder.write(key, marshal.dumps(columns))
+            self.folder.write(key, [marshal.dumps(columns)])
 
     def clear(self) -> None:
         """Remove every entry of the network: `members forget` does, as entries hold the people's

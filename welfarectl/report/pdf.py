@@ -135,22 +135,26 @@ class _Story:
         flexible = [c for c in columns if c.kind == TEXT and c.key not in widths]
         rest = (self.width - fixed) / max(1, len(flexible))
         col_widths = [widths.get(c.key, number_width if c.kind != TEXT else rest) for c in columns]
-        right = self.cell.clone("right", alignment=2)
         head_right = self.head.clone("head_right", alignment=2)
         data = [[Paragraph(escape(c.title(self.lang)), head_right if c.kind != TEXT else self.head) for c in columns]]
         for row in table.rows:
-            data.append([self._cell(row.get(c.key), c.kind, right) for c in columns])
+            data.append([self._cell(row.get(c.key), c.kind) for c in columns])
         if table.total:
             total = dict(table.total, label=self.t("Totale", "Total"))
-            bold_right = self.head.clone("bold_right", alignment=2)
-            data.append([self._cell(total.get(c.key), c.kind, bold_right, self.head) for c in columns])
+            data.append([self._cell(total.get(c.key), c.kind, self.head) for c in columns])
+        # Numbers are plain strings, drawn in the cell's font as a Paragraph in `self.cell` would
+        # draw them (same size, leading, colour, right edge, baseline): a table of 2,000 companies
+        # wraps a Paragraph a cell four times as ReportLab splits it over pages.
         style = [("FONTNAME", (0, 0), (-1, -1), charts.FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                  ("LINEBELOW", (0, 0), (-1, 0), 0.6, HexColor(INK)),
+                 ("FONTSIZE", (0, 0), (-1, -1), self.cell.fontSize), ("LEADING", (0, 0), (-1, -1), self.cell.leading),
+                 ("TEXTCOLOR", (0, 0), (-1, -1), self.cell.textColor),
+                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, HexColor(INK)),
                  ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
                  ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
         style += [("BACKGROUND", (0, r), (-1, r), HexColor("#eef2f7")) for r in range(2, len(table.rows) + 1, 2)]
+        style += [("ALIGN", (at, 1), (at, -1), "RIGHT") for at, c in enumerate(columns) if c.kind != TEXT]
         if table.total:
-            style.append(("LINEABOVE", (0, -1), (-1, -1), 0.6, HexColor(INK)))
+            style += [("LINEABOVE", (0, -1), (-1, -1), 0.6, HexColor(INK)), ("FONTNAME", (0, -1), (-1, -1), charts.BOLD)]
         pdf_table = PdfTable(data, colWidths=col_widths, repeatRows=1, style=style, hAlign="LEFT")
         note = self.t("Fonte: ", "Source: ") + spec.source(self.lang)
         if spec.personal:
@@ -164,12 +168,12 @@ class _Story:
         else:
             self.flow += [title, pdf_table, caption]
 
-    def _cell(self, value, kind: str, right, left=None):
+    def _cell(self, value, kind: str, text_style=None):
         from reportlab.platypus import Paragraph
 
         if kind == TEXT:
-            return Paragraph(escape("" if value is None else str(value)), left or self.cell)
-        return Paragraph(escape(self.number(value, kind)), right)
+            return Paragraph(escape("" if value is None else str(value)), text_style or self.cell)
+        return self.number(value, kind)
 
     def number(self, value, kind: str) -> str:
         if value is None:

@@ -65,14 +65,14 @@ class Sources:
         return listed
 
 
-def sources_of(root: Path, targets) -> dict[str, Sources]:
+def sources_of(root: Path, targets, cache_dir: Path | None = None) -> dict[str, Sources]:
     """The files each of `targets` is made from in the network `root`, as they are now (the
-    registry, which three targets read, digested once)."""
+    registry, which three targets read, digested once; from `cache_dir` if remembered there)."""
     digest: list[str] = []
 
     def registry() -> str:
         if not digest:
-            digest.append(registry_digest(root))
+            digest.append(registry_digest(root, cache_dir))
         return digest[0]
 
     return {target: _sources(root, target, registry) for target in targets}
@@ -102,11 +102,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def registry_digest(root: Path) -> str:
+def registry_digest(root: Path, cache_dir: Path | None = None) -> str:
     """The sha256 of the registry's cards as the renderers see them, and of its problems."""
     from welfarectl.cards.registry import read_registry
+    from welfarectl.pipeline import registry_cache
 
-    registry, problems = read_registry(root)
+    registry, problems = read_registry(root, registry_cache(root, cache_dir))
     cards = [[card.number, card.company, card.holder, card.issued.isoformat(), card.expires.isoformat(), card.replaces,
               card.revoked_on.isoformat() if card.revoked_on else None, card.reason, card.replaced_by, card.printed]
              for _, card in sorted(registry.cards.items())]

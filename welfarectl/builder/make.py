@@ -42,6 +42,7 @@ class Plan:
     stale: dict[str, tuple[manifest.Reason, ...]]
     options: dict[str, dict]
     recorded: dict[str, dict] = field(repr=False)
+    cache_dir: Path | None = None  # where workbooks and the registry read are remembered (`pipeline.load_network`)
 
     @property
     def up_to_date(self) -> bool:
@@ -102,15 +103,17 @@ def options_of(root: Path, target: str, as_of: date) -> dict:
     return {"as_of": as_of.isoformat(), "key": current_key_id(root), "max_age": MAX_AGE}
 
 
-def plan_build(root: Path, targets: Sequence[str] = (), *, as_of: date, force: bool = False) -> Plan:
+def plan_build(root: Path, targets: Sequence[str] = (), *, as_of: date, force: bool = False,
+               cache_dir: Path | None = None) -> Plan:
     """Which of `targets` (all when none) are stale in the network `root`, judged from the
-    files' hashes and the manifest alone; with `force`, all of them."""
+    files' hashes and the manifest alone; with `force`, all of them. `cache_dir`: where workbooks
+    and the registry read without a problem are remembered (`pipeline.load_network`)."""
     asked = read_targets(targets)
     _require_network(root)
     recorded = manifest.read_manifest(root)
     stale: dict[str, tuple[manifest.Reason, ...]] = {}
     options = {}
-    sources = sources_of(root, asked)
+    sources = sources_of(root, asked, cache_dir)
     for target in asked:
         options[target] = options_of(root, target, as_of)
         reasons = manifest.stale_reasons(root, target, sources[target], options[target], recorded.get(target))
@@ -118,21 +121,19 @@ def plan_build(root: Path, targets: Sequence[str] = (), *, as_of: date, force: b
             reasons = [manifest.Reason("forced")]
         if reasons:
             stale[target] = tuple(reasons)
-    return Plan(root, as_of, asked, stale, options, recorded)
+    return Plan(root, as_of, asked, stale, options, recorded, cache_dir)
 
 
-def make(plan: Plan, *, jobs: int, signing_key: Callable[[str], object], reporter: Reporter,
-         cache_dir: Path | None = None) -> Built:
+def make(plan: Plan, *, jobs: int, signing_key: Callable[[str], object], reporter: Reporter) -> Built:
     """Build the stale targets of `plan` (see the module's docstring); `signing_key(network_id)`
-    gives the key the cards and the page are signed with, asked for only when one of them is built;
-    `cache_dir`: where workbooks read without a problem are remembered (`pipeline.load_network`)."""
+    gives the key the cards and the page are signed with, asked for only when one of them is built."""
     from welfarectl.cards.registry import run_issue
     from welfarectl.pipeline import hold_back, load_network
 
     from .targets import Step, Task
 
     network, problems = load_network(plan.root, as_of=plan.as_of, progress=reporter.reading,
-                                     cache_dir=cache_dir)
+                                     cache_dir=plan.cache_dir)
     held, blocking = hold_back(network, problems)
     if blocking:
         raise NetworkHasErrors(problems)
@@ -286,7 +287,7 @@ def _record(plan: Plan, outputs: dict[str, list[Path]]) -> Path | None:
     if not outputs:
         return None
     entries = dict(plan.recorded)
-    sources = sources_of(plan.root, list(outputs))
+    sources = sources_of(plan.root, list(outputs), plan.cache_dir)
     for target in outputs:
         options = options_of(plan.root, target, plan.as_of)
         entries[target] = manifest.record(plan.root, target, sources[target], options, outputs[target])

@@ -45,7 +45,7 @@ def build(
     from welfarectl.builder.make import make, plan_build
 
     run = run_of(ctx)
-    plan = plan_build(run.root, targets or (), as_of=run.as_of, force=force)
+    plan = plan_build(run.root, targets or (), as_of=run.as_of, force=force, cache_dir=cache_dir())
     if check:
         _print_check(plan, quiet)
         raise typer.Exit(1 if plan.stale else 0)
@@ -57,7 +57,7 @@ def build(
                          f"tutto aggiornato: {', '.join(plan.asked)} (output/manifest.json)"))
         return
     with reporter:
-        built = make(plan, jobs=jobs or os.cpu_count() or 1, reporter=reporter, cache_dir=cache_dir(),
+        built = make(plan, jobs=jobs or os.cpu_count() or 1, reporter=reporter,
                      signing_key=lambda network_id: signing_key(run.root, network_id, key_file, no_new_key))
     for target in built.waiting:
         console.print_warning(say(f"{target} not built: employee workbook rows have errors (listed below), and its "

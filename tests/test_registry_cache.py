@@ -162,3 +162,15 @@ def test_forget_leaves_no_copy_of_the_person_in_the_cache(issued_copy, issued_ne
     done = welfarectl("-C", issued_copy, "members", "forget", code, WELFARECTL_CACHE=str(cache))
     assert done.exit_code == 0, done.output
     assert not any(code.encode() in path.read_bytes() for path in cache.rglob("*") if path.is_file())
+
+
+def test_columns_written_in_pieces_read_back_whole(issued_copy, tmp_path, reads, monkeypatch):
+    from welfarectl.cards import registrycache
+
+    monkeypatch.setattr(registrycache, "CHUNK", 100)  # a million cards' columns are megabytes: here, bytes
+    cache = RegistryCache(tmp_path / "cache", issued_copy)
+    fresh = answers(read_registry(issued_copy, cache)[0])
+    [entry] = entries(tmp_path / "cache")
+    assert entry.read_bytes().count(registrycache.CHUNKED) >= 5
+    registry, problems = read_registry(issued_copy, cache)
+    assert problems == [] and answers(registry) == fresh and len(reads) == 1

@@ -275,19 +275,19 @@ class Holders:
         once), for `registrycache.py` to keep; the index by person is left out (it hashes texts,
         which differ from one process to the next)."""
         return (self._pseudonyms, self._keys, self._codes, self._odd_codes, self._companies, self._company_names,
-                sorted(self._forgotten), self._by_pseudonym.state())
+                sorted(self._forgotten), *self._by_pseudonym.state())
 
     @classmethod
     def restored(cls, state: tuple) -> Holders:
         """The records whose `state` this was; ValueError (or TypeError) for anything else."""
-        pseudonyms, keys, codes, odd_codes, companies, company_names, forgotten, by_pseudonym = state
+        pseudonyms, keys, codes, odd_codes, companies, company_names, forgotten, *by_pseudonym = state
         found = cls()
         found._pseudonyms, found._keys, found._codes = bytearray(pseudonyms), bytearray(keys), bytearray(codes)
         found._odd_codes, found._companies = dict(odd_codes), array("I", companies)
         found._company_names = list(company_names)
         found._company_numbers = {name: number for number, name in enumerate(found._company_names)}
         found._forgotten = set(forgotten)
-        found._by_pseudonym = RowIndex.restored(by_pseudonym, found._pseudonym_key)
+        found._by_pseudonym = RowIndex.restored(tuple(by_pseudonym), found._pseudonym_key)
         rows = found._expected = len(found._companies)
         if not len(found._pseudonyms) == len(found._keys) == len(found._codes) == 16 * rows \
                 or len(found._company_names) != len(found._company_numbers) \

@@ -33,6 +33,7 @@ import marshal
 import os
 import platform
 import sys
+from array import array
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -46,7 +47,9 @@ from .cardtable import CardTable
 from .holders import HOLDERS_FILE, Holders
 from .ledger import HEAD_FILE, REGISTRY_FILE, Registry
 
-FORMAT = b"welfarectl-registry-2"
+FORMAT = b"welfarectl-registry-3"
+CHUNK = 1 << 20  # bytes of a column written at a time
+CHUNKED = b"chunked"  # a part written in pieces: (CHUNKED, its length), then the pieces
 FILES = (REGISTRY_FILE, HOLDERS_FILE, HEAD_FILE)
 Stamp = tuple[int, int, int] | None  # a file's inode, size and modification time; None: no file
 
@@ -167,23 +170,43 @@ def _state(registry: Registry) -> list:
 
 
 def _entry(parts: list) -> Iterator[bytes]:
-    """The entry's bytes, a part at a time (the largest, a million pseudonyms, 16 MB), then the
-    SHA-256 of all before it."""
+    """The entry's bytes, a part at a time, a column of bytes in pieces of a megabyte (`CHUNK`:
+    written, a column is never copied whole), then the SHA-256 of all before it."""
     digest = hashlib.sha256()
-    for part in parts:
-        data = marshal.dumps(part)
+
+    def dumped(value: object) -> bytes:
+        data = marshal.dumps(value)
         digest.update(data)
-        yield data
+        return data
+
+    for part in parts:
+        if isinstance(part, bytes | bytearray | array) and len(view := memoryview(part).cast("B")) > CHUNK:
+            yield dumped((CHUNKED, len(view)))
+            for at in range(0, len(view), CHUNK):
+                yield dumped(view[at:at + CHUNK])
+        else:
+            yield dumped(part)
     yield digest.digest()
 
 
 def _parts(kept: bytes) -> list:
     """The parts of an entry (`_entry`), its SHA-256 checked already."""
     stream = io.BytesIO(memoryview(kept)[:-32])
-    parts = [marshal.load(stream) for _ in range(3)]
+
+    def part() -> object:
+        found = marshal.load(stream)
+        if type(found) is tuple and len(found) == 2 and found[0] == CHUNKED:
+            pieces, size = [], 0
+            while size < found[1]:
+                pieces.append(marshal.load(stream))
+                size += len(pieces[-1])
+            return b"".join(pieces)
+        return found
+
+    parts = [part() for _ in range(3)]
     if parts[0] != FORMAT:
         raise ValueError("not a registry entry")
-    parts += [marshal.load(stream) for _ in range(5 + parts[1] + parts[2])]
+    parts += [part() for _ in range(5 + parts[1] + parts[2])]
     return parts
 
 

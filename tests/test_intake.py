@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from stdnum.it import codicefiscale
 from xlsxfiles import write_workbook
 
-from welfarectl.cards.registry import read_events, read_registry
+from welfarectl.cards.registryread import read_events, read_registry
 from welfarectl.network.members import read_staff
 
 PANARO = "meccanica-panaro"  # a member company of the sample without a workbook in the small network

@@ -22,7 +22,7 @@ from stdnum.it import codicefiscale
 from xlsxfiles import EMPLOYEE_HEADER, write_workbook
 
 from welfarectl.base.problems import has_errors
-from welfarectl.cards import registry
+from welfarectl.cards import registry, registryread
 from welfarectl.cards.checks import check_card_holders
 from welfarectl.cards.holders import pseudonym
 from welfarectl.cards.ledger import CardAlreadyRevoked, UnknownCard, each_event, parse_registry
@@ -177,7 +177,7 @@ def test_issue_gives_each_current_employee_one_card_in_a_stable_order_and_a_seco
     assert codice_fiscale(3).encode() not in ledger_path(net).read_bytes()
     assert registry.issue_cards(net) == []
     reg, problems = registry.read_registry(net.root)
-    assert problems == [] and len(reg.cards) == CURRENT and [e.line for e in registry.read_events(net.root)] == list(range(1, 7))
+    assert problems == [] and len(reg.cards) == CURRENT and [e.line for e in registryread.read_events(net.root)] == list(range(1, 7))
 
 
 def test_issue_for_one_company_and_a_dry_run_that_writes_nothing(net):
@@ -330,7 +330,7 @@ def test_a_print_run_is_noted_once_for_its_cards(net):
         registry.record_printed(net.root, [N3, new_card_number(1_234_567)], TODAY)
     assert ledger_path(net).read_bytes() == before
     reg, problems = registry.read_registry(net.root)
-    assert problems == [] and list(registry.read_events(net.root))[-1].fields["cards"] == [N2, N1]
+    assert problems == [] and list(registryread.read_events(net.root))[-1].fields["cards"] == [N2, N1]
     assert sorted(n for n, c in reg.cards.items() if c.printed) == [N1, N2]
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from networks import TODAY
 
-from welfarectl.cards import registry as registry_module
 from welfarectl.cards import registryfork
+from welfarectl.cards import registryread as registry_module
 from welfarectl.cards.ledger import Registry
-from welfarectl.cards.registry import read_registry, record_printed, revoke_card
+from welfarectl.cards.registry import record_printed, revoke_card
 from welfarectl.cards.registrycache import RegistryCache
+from welfarectl.cards.registryread import read_registry
 
 
 def answers(registry: Registry) -> dict:

@@ -22,9 +22,9 @@ from welfarectl.cards.fontfiles import load_card_fonts
 from welfarectl.cards.keys import load_public_keys
 from welfarectl.cards.layout import load_layouts
 from welfarectl.cards.payload import qr_version
-from welfarectl.cards.registry import read_registry
 from welfarectl.cards.registrycache import RegistryCache
 from welfarectl.cards.registryfork import reading_registry
+from welfarectl.cards.registryread import read_registry
 from welfarectl.network import checks as network_checks
 from welfarectl.network.catalogue import load_catalogue
 from welfarectl.network.members import list_workbooks

@@ -104,7 +104,7 @@ def file_sha256(path: Path) -> str:
 
 def registry_digest(root: Path, cache_dir: Path | None = None) -> str:
     """The sha256 of the registry's cards as the renderers see them, and of its problems."""
-    from welfarectl.cards.registry import read_registry
+    from welfarectl.cards.registryread import read_registry
     from welfarectl.pipeline import registry_cache
 
     registry, problems = read_registry(root, registry_cache(root, cache_dir))

@@ -88,7 +88,7 @@ def run_task(task: Task) -> Step | Failed:
 def reread_registry(network: Network) -> None:
     """The registry as the cards target left it (issued and printed cards), in place of the one
     read at load time: the report counts them, the page lists the revoked ones."""
-    from welfarectl.cards.registry import read_registry
+    from welfarectl.cards.registryread import read_registry
 
     network.registry, _ = read_registry(network.root, network.registry.cache if network.registry else None)
 

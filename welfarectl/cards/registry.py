@@ -1,5 +1,6 @@
-"""The card registry: `members/cards.jsonl` (its line format and rules are in `ledger.py`), read
-and written: cards issued, revoked, replaced and printed.
+"""The card registry: `members/cards.jsonl` (its line format and rules are in `ledger.py`)
+written: cards issued, revoked, replaced and printed. Reading it is `registryread.py`'s;
+rewriting it with pseudonyms and forgetting a person, `forgetting.py`'s.
 
 Writers take an exclusive lock on `members/.cards.lock` (filelock: the same on Linux, macOS and
 Windows), make sure the registry (and `members/holders.jsonl`, which ties holders' pseudonyms to
@@ -16,7 +17,6 @@ import calendar
 import hashlib
 import itertools
 import json
-import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,19 +24,16 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
 
 from welfarectl.base import output
-from welfarectl.base.problems import Location, Problem, os_reason, problem
+from welfarectl.base.problems import Problem
 
-from .blocks import line_blocks
-from .holderfile import read_holders
-from .holders import HOLDERS_FILE, is_pseudonym
-from .ledger import HEAD_FILE, REASONS, REGISTRY_FILE, Card, Event, Registry, RegistryError, each_event, feed_line, read_lines
-from .ledgerblocks import read_blocks
+from .holders import HOLDERS_FILE
+from .ledger import HEAD_FILE, REASONS, REGISTRY_FILE, Card, Registry, RegistryError, feed_line
 from .number import explain_card_number, format_card_number, new_card_number, normalise_card_number
 from .plainlines import issued_line
 from .registrycache import RegistryCache
+from .registryread import file_stamp, read_registry
 
 LOCK_FILE = "members/.cards.lock"
 DEFAULT_VALIDITY_MONTHS = 24
@@ -72,124 +69,6 @@ class HolderNotCurrent(RegistryError):
     pass
 
 
-# --- reading ---------------------------------------------------------------------------------------
-
-
-def read_registry(network_dir: Path, cache: RegistryCache | None = None) -> tuple[Registry, list[Problem]]:
-    """The registry of the network in `network_dir` and its problems; no file is an empty registry.
-    The lines are checked against `members/cards.head` too, which catches what the hash chain
-    cannot: lines deleted or edited at the end. Holders' pseudonyms are resolved through
-    `members/holders.jsonl`, whose problems are the registry's too. Both files are read a block of
-    lines at a time (`ledgerblocks.py`), and only what the card table keeps stays in memory.
-    With a `cache`, a registry whose files were read before is taken from it, and one read without
-    a problem is kept there (`registrycache.py`)."""
-    if cache is None:
-        return _read_registry(network_dir)
-    files = cache.files()
-    if files is None:  # no registry yet: nothing to take, but what a writer writes is kept
-        registry, problems = _read_registry(network_dir)
-        registry.cache = cache
-        return registry, problems
-    registry = cache.load(files)
-    if registry is not None:
-        return registry, []
-    registry, problems = _read_registry(network_dir)
-    cache.store(files, registry)
-    registry.cache = cache
-    return registry, problems
-
-
-def _read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
-    holders_stamp = _file_stamp(network_dir / HOLDERS_FILE)
-    holders, holder_problems = read_holders(network_dir)
-    registry = Registry(holders, holders_stamp)
-    head, head_problems = _read_head(network_dir)
-    seen = []  # whether the head's last line is found: it may be anywhere (lines lost before it)
-
-    def note(line_hash: str) -> None:
-        if line_hash == head[1]:
-            seen.append(line_hash)
-
-    try:
-        handle = open(network_dir / REGISTRY_FILE, "rb")  # noqa: SIM115 (kept open for a writer: `Registry.source`)
-    except FileNotFoundError:
-        registry.problems = holder_problems + head_problems + _check_head(head, bool(seen), 0)
-        return registry, registry.problems
-    except OSError as exc:
-        registry.problems = [problem("file-unreadable", Location(REGISTRY_FILE), **os_reason(exc))]
-        return registry, registry.problems
-    try:
-        stamp = _stamp(os.fstat(handle.fileno()))
-        registry = Registry(holders, holders_stamp, expected=stamp[1] // 250)  # about 250 bytes a card
-        problems = read_blocks(registry, line_blocks(handle), None if head is None else note)
-    except FileNotFoundError:
-        registry.problems = holder_problems + head_problems + _check_head(head, bool(seen), 0)
-        return registry, registry.problems
-    except OSError as exc:
-        handle.close()
-        registry = Registry(holders, holders_stamp)
-        registry.problems = [problem("file-unreadable", Location(REGISTRY_FILE), **os_reason(exc))]
-        return registry, registry.problems
-    problems = holder_problems + problems
-    registry.stamp, registry.source = stamp, handle
-    if not any(p.code == "registry-truncated" for p in problems):  # that already says the end is missing
-        problems += head_problems + _check_head(head, bool(seen), registry.lines)
-    registry.problems = problems
-    return registry, problems
-
-
-def read_events(network_dir: Path) -> Iterator[Event]:
-    """The events of the network's registry, a line at a time: for a registry read without problems."""
-    with open(network_dir / REGISTRY_FILE, "rb") as handle:
-        yield from each_event(handle)
-
-
-def registry_stamp(handle: BinaryIO) -> tuple[int, int, int]:
-    """The open file's identity, as `Registry.stamp` records it."""
-    return _stamp(os.fstat(handle.fileno()))
-
-
-def _stamp(status: os.stat_result) -> tuple[int, int, int]:
-    return (status.st_ino, status.st_size, status.st_mtime_ns)
-
-
-def _file_stamp(path: Path) -> tuple[int, int, int] | None:
-    try:
-        return _stamp(os.stat(path))
-    except OSError:
-        return None
-
-
-def _read_head(network_dir: Path) -> tuple[tuple[int, str] | None, list[Problem]]:
-    """The head's line count and last line's hash (None with no head), or its problem."""
-    try:
-        raw = (network_dir / HEAD_FILE).read_bytes()
-    except FileNotFoundError:
-        return None, []
-    except OSError as exc:
-        return None, [problem("file-unreadable", Location(HEAD_FILE), **os_reason(exc))]
-    try:
-        head = json.loads(raw)
-        expected, last = head["lines"], head["last"]
-        if type(expected) is not int or expected < 1 or not isinstance(last, str):
-            raise ValueError
-    except (ValueError, TypeError, KeyError, UnicodeDecodeError):
-        return None, [problem("registry-malformed", Location(HEAD_FILE, line=1), line=1,
-                              reason="not a registry head record", reason_it="non è un record di testa del registro")]
-    return (expected, last), []
-
-
-def _check_head(head: tuple[int, str] | None, last_seen: bool, found: int) -> list[Problem]:
-    """The head records the line count and the last line's hash of the last write. A registry in
-    which that line is no longer found lost or changed lines at its end. A longer one is fine: a
-    writer stopped between writing the registry and its head. Lines missing before the recorded
-    last line are the chain's to report."""
-    if head is None or last_seen:
-        return []
-    return [problem("registry-lines-missing", Location(REGISTRY_FILE, line=found or None),
-                    expected=head[0], found=found)]
-
-
 def _head_record(registry: Registry) -> bytes:
     return json.dumps({"lines": registry.lines, "last": registry.last_hash}, separators=(",", ":")).encode() + b"\n"
 
@@ -197,12 +76,12 @@ def _head_record(registry: Registry) -> bytes:
 # --- writing --------------------------------------------------------------------------------------
 
 
-class _Transaction:
+class Transaction:
     """New lines for a sound registry, each checked by the reader's own rules as it is added."""
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        self.lines = _Lines()
+        self.lines = SpooledLines()
         self.holders_changed = False
 
     def pseudonym(self, company: str, codice_fiscale: str) -> str:
@@ -256,7 +135,7 @@ def _day_forms(day: date) -> tuple[str, int]:
     return day.isoformat(), day.toordinal()
 
 
-class _Lines:
+class SpooledLines:
     """The lines a transaction adds, kept in a temporary file once they pass a few megabytes: a
     first `cards issue` to a million people adds a million lines."""
 
@@ -276,7 +155,7 @@ class _Lines:
         return iter(lambda: self._file.read(1 << 20), b"")
 
 
-def _lines_of(registry: Registry) -> Iterator[bytes]:
+def lines_of(registry: Registry) -> Iterator[bytes]:
     """The lines of the file `registry` was read from, each ending in LF, read again as they are
     asked for through the handle that read them (so a command opens the file once), which is
     closed after the last (before the new file replaces it: Windows refuses to replace an open
@@ -292,26 +171,26 @@ def _lines_of(registry: Registry) -> Iterator[bytes]:
 
 @contextmanager
 def _transaction(network_dir: Path, read: Registry | None = None, *, dry_run: bool = False,
-                 cache: RegistryCache | None = None) -> Iterator[_Transaction]:
+                 cache: RegistryCache | None = None) -> Iterator[Transaction]:
     """Read-modify-write under the lock; nothing is written when the body raises, appends nothing,
     or on a dry run (which takes no lock: it changes nothing). `read` is the registry the command
     has read already: it is used as it is when the file has not changed since, so the file is read
     once; otherwise the file is read again under the lock. The registry written is kept in the
     cache it was read with (`read`'s, or `cache`), for the next command to find."""
     if dry_run:
-        yield _Transaction(_sound(_current(network_dir, read, cache)).copy())  # a copy: a dry run changes nothing
+        yield Transaction(sound(_current(network_dir, read, cache)).copy())  # a copy: a dry run changes nothing
         return
-    with _locked(network_dir):
+    with locked(network_dir):
         current = _current(network_dir, read, cache)
-        tx = _Transaction(_sound(current))
+        tx = Transaction(sound(current))
         current.stamp = _SPENT  # its lines are being added to: never taken as the file again
         yield tx
-        written = _write(network_dir, tx, _lines_of(current))
+        written = write(network_dir, tx, lines_of(current))
         if tx.lines and current.cache is not None:
             current.cache.written(tx.registry, written)
 
 
-def _write(network_dir: Path, tx: _Transaction, lines: Iterable[bytes]) -> dict[str, str]:
+def write(network_dir: Path, tx: Transaction, lines: Iterable[bytes]) -> dict[str, str]:
     """The holders (when changed), the registry: `lines` (the file's, or the file's rewritten) and
     the transaction's new lines, when it has any, then the head, as one (`output.write_files_atomic`:
     a failure of the system leaves all three as they were). Renamed in that order: a stop between
@@ -359,16 +238,16 @@ def _current(network_dir: Path, read: Registry | None, cache: RegistryCache | No
 def _unchanged(network_dir: Path, registry: Registry) -> bool:
     """Whether the file is still the one `registry` was read from. The registry only grows and is
     replaced whole by every write, so its inode, size and modification time all tell."""
-    if registry.holders_stamp != _file_stamp(network_dir / HOLDERS_FILE):
+    if registry.holders_stamp != file_stamp(network_dir / HOLDERS_FILE):
         return False
-    try:
-        return registry.stamp == _stamp(os.stat(network_dir / REGISTRY_FILE))
-    except FileNotFoundError:
+    found = file_stamp(network_dir / REGISTRY_FILE)
+    if found is None:
         return registry.stamp is None and not registry.lines
+    return registry.stamp == found
 
 
 @contextmanager
-def _locked(network_dir: Path) -> Iterator[None]:
+def locked(network_dir: Path) -> Iterator[None]:
     """Hold the registry's exclusive lock. Temporary files left by a writer killed mid-write are
     removed here: only the lock holder writes, so any that exist are leftovers."""
     from filelock import FileLock
@@ -383,7 +262,7 @@ def _locked(network_dir: Path) -> Iterator[None]:
         yield
 
 
-def _sound(registry: Registry) -> Registry:
+def sound(registry: Registry) -> Registry:
     if registry.problems:
         raise RegistryDamaged(registry.problems)
     return registry
@@ -510,81 +389,3 @@ def add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-# --- pseudonyms and erasure -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Forgotten:
-    """What forgetting a person did to the registry: holder records deleted, the person's active
-    cards revoked (as withdrawn), and how many holders a first migration to pseudonyms rewrote."""
-
-    holders: int
-    revoked: list[Card]
-    pseudonymised: int
-
-
-def pseudonymise_registry(network_dir: Path, day: date) -> int:
-    """Rewrite a registry written before pseudonyms: every `issued` line naming its holder by
-    codice fiscale names them by pseudonym instead, every line after it is chained again, and a
-    `pseudonymised` event records on `day` how many holders were rewritten and the hash of the old
-    chain's last line (so the old file, in version control, can be checked against it). Returns
-    that number; 0, and nothing written, when no line names a holder by codice fiscale."""
-    with _locked(network_dir):
-        tx, lines, count = _pseudonymised(network_dir, _sound(read_registry(network_dir)[0]), day)
-        _write(network_dir, tx, lines)
-    return count
-
-
-def forget_holder(network_dir: Path, codice_fiscale: str, day: date, company: str | None = None) -> Forgotten:
-    """Forget a person in the registry (of `company` only, if given): the registry is first
-    pseudonymised if it still names holders by codice fiscale, their active cards are revoked on
-    `day` as withdrawn, and their holder records (with the keys that tie their pseudonym to them)
-    are deleted. Their card numbers stay: never reused, still known as revoked."""
-    with _locked(network_dir):
-        tx, lines, count = _pseudonymised(network_dir, _sound(read_registry(network_dir)[0]), day)
-        registry = tx.registry
-        theirs = sorted(card.number for card in registry.cards.each_active(day)
-                        if card.holder == codice_fiscale and company in (None, card.company))
-        for number in theirs:
-            tx.append(event="revoked", card=number, reason="withdrawn", date=day.isoformat())
-        companies = {each for each in registry.holders.companies_of(codice_fiscale) if company in (None, each)}
-        for each in companies:
-            registry.holders.forget(each, codice_fiscale)
-        tx.holders_changed |= bool(companies)
-        _write(network_dir, tx, lines)
-    return Forgotten(len(companies), [registry.card(number) for number in theirs], count)
-
-
-def _pseudonymised(network_dir: Path, registry: Registry, day: date) -> tuple[_Transaction, Iterable[bytes], int]:
-    """A transaction on `registry` rewritten with pseudonyms (see `pseudonymise_registry`), the
-    rewritten lines (in a temporary file), and the number of holders rewritten; `registry` and
-    the file's own lines when none was."""
-    if not registry.cards.plain_holders():
-        return _Transaction(registry), _lines_of(registry), 0
-    holders = registry.holders.copy()
-    people: set[tuple[str, str]] = set()
-    spool = _Lines()
-
-    def rewrite() -> Iterator[bytes]:
-        previous = None
-        for event in each_event(_lines_of(registry)):
-            fields = event.fields
-            if event.kind == "issued" and not is_pseudonym(fields["holder"]):
-                people.add((fields["company"], fields["holder"]))
-                fields["holder"] = holders.pseudonym_of(fields["company"], fields["holder"])
-            fields["prev"] = previous
-            line = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            previous = hashlib.sha256(line).hexdigest()
-            spool.append(line + b"\n")
-            yield line + b"\n"
-
-    rewritten = Registry(holders)
-    problems = read_lines(rewritten, rewrite())
-    if problems:  # a bug, never bad data: the registry was sound
-        raise RuntimeError(f"refusing to write a rewritten registry with problems: {problems[0].message()}")
-    tx = _Transaction(rewritten)
-    tx.holders_changed = True
-    tx.append(event="pseudonymised", holders=len(people), was=registry.last_hash, date=day.isoformat())
-    return tx, spool, len(people)

@@ -155,7 +155,7 @@ def forget(
 @members_app.command()
 def pseudonymise(ctx: typer.Context) -> None:
     """Rewrite a card registry from before pseudonyms so that no line holds a codice fiscale (once, recorded in it)."""
-    from welfarectl.cards.registry import pseudonymise_registry
+    from welfarectl.cards.forgetting import pseudonymise_registry
 
     count = pseudonymise_registry(network_dir(ctx), run_of(ctx).as_of)
     if count:

@@ -6,7 +6,7 @@ How: registry lines name holders by a pseudonym that only `members/holders.jsonl
 person, with a key of that person's own (`cards/holders.py`). Forgetting deletes that record and
 key; the pseudonym left in the registry is then a random number that nothing can tie back, not
 even a network secret (there is none). A registry from before pseudonyms is first rewritten with
-them, once, for everyone (`cards.registry.pseudonymise_registry`, recorded in the registry).
+them, once, for everyone (`cards.forgetting.pseudonymise_registry`, recorded in the registry).
 
 Rules:
 - the workbooks holding the person (of `company` only, if given) are written again in the
@@ -26,10 +26,10 @@ from pathlib import Path
 
 from welfarectl.base.errors import Refusal, UsageError
 from welfarectl.base.output import write_files_atomic
+from welfarectl.cards.forgetting import Forgotten, forget_holder
 from welfarectl.cards.holderfile import read_holders
 from welfarectl.cards.holders import HOLDERS_FILE
 from welfarectl.cards.ledger import REGISTRY_FILE
-from welfarectl.cards.registry import Forgotten, forget_holder
 from welfarectl.network.members import list_workbooks, normalise_codice_fiscale, read_staff_tables
 from welfarectl.network.network import require_network_dir
 

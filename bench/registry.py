@@ -102,7 +102,7 @@ def synthetic_holders(count: int, companies: int = 2000) -> Iterable[tuple[str, 
 MEASURE = """
 import json, resource, sys, time, tracemalloc
 from pathlib import Path
-from welfarectl.cards.registry import read_registry
+from welfarectl.cards.registryread import read_registry
 root = Path(sys.argv[1])
 traced = sys.argv[2] == "traced"
 if traced:

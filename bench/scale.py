@@ -1,7 +1,7 @@
 """The regional bench: a network of N employees in M workbooks, and the time and memory of
 `validate`, `cards issue`, `cards print` and `report` on it.
 
-    python bench/scale.py [--employees 1000000] [--workbooks 2000] [--keep DIR] [--only validate,print]
+    python bench/scale.py [--employees 1000000] [--workbooks 2000] [--keep DIR [--fresh]] [--only validate,print]
 
 The network is the sample's (tools/make_sample.py: its catalogue, services, survey and card
 layouts) with its 50 member companies joined by new ones up to M, and every member's workbook
@@ -11,13 +11,16 @@ openpyxl's write_only mode on both cores while this process makes the people.
 
 Each command runs in a process of its own, as a user runs it, with WELFARECTL_AS_OF=2026-11-26.
 For each it prints the wall time, the CPU time (the command's and its workers': on a machine
-shared with other work, the steadier figure) and two memory figures:
+shared with other work, the steadier figure) and three memory figures:
 - peak RSS: the largest resident size any one process of the command reached (the command or one
   of its workers; from wait4, which reports the child's and its waited-for children's peak);
-- peak total: the largest sum over the command's process tree of each process's proportional
-  set size (PSS: pages shared after a fork count once, split between the sharers), sampled
-  every 0.5 s; what the machine as a whole had to hold.
-With --keep DIR the network is made once and reused by later runs (commands run again).
+  pages a worker shares with the command it was forked from count in full in both;
+- peak PSS: the largest proportional set size any one process reached (pages shared after a fork
+  count once, split between the sharers), sampled every 0.25 s: what each process costs;
+- peak total: the largest sum over the command's process tree of each process's PSS: what the
+  machine as a whole had to hold.
+With --keep DIR the network is made once and reused by later runs (commands run again); with
+--fresh its registry and output are removed first, so that `cards issue` is a first issue.
 
 The cache (workbooks: `network/staffcache.py`; the registry: `cards/registrycache.py`) is
 emptied when the bench starts, so the first command reads every workbook (cold) and the later
@@ -173,19 +176,21 @@ def pss_mb(pid: int) -> float:
     return 0.0
 
 
-def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, float, int, str]:
+def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, float, float, int, str]:
     """Wall seconds, CPU seconds (the command and its workers), peak RSS of the largest process
-    (MB), peak PSS of the whole tree (MB), exit code and the output's last lines."""
+    (MB), peak PSS of the largest process and of the whole tree (MB), exit code and the output's
+    last lines."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
-        peak_total = 0.0
+        peak_one = peak_total = 0.0
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak_total
-            while not done.wait(0.5):
-                peak_total = max(peak_total, sum(pss_mb(pid) for pid in descendants(process.pid)))
+            nonlocal peak_one, peak_total
+            while not done.wait(0.25):
+                shares = [pss_mb(pid) for pid in descendants(process.pid)]
+                peak_one, peak_total = max([peak_one, *shares]), max(peak_total, sum(shares))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -196,7 +201,8 @@ def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, fl
         seconds = time.perf_counter() - started
         log.seek(0)
         tail = log.read().decode("utf-8", "replace")[-600:]
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak_total, process.returncode, tail
+    return (seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak_one, peak_total, process.returncode,
+            tail)
 
 
 def main() -> None:
@@ -207,6 +213,8 @@ def main() -> None:
                         "it has a catalogue already)")
     parser.add_argument("--only", default=",".join(COMMANDS), help=f"commands to run, of {','.join(COMMANDS)}")
     parser.add_argument("--no-cache", action="store_true", help="read every workbook in every command")
+    parser.add_argument("--fresh", action="store_true", help="with --keep: remove the kept network's card registry "
+                        "and output first, so that `cards issue` is a first issue again")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep.resolve() if args.keep else Path(tmp) / "net"
@@ -215,6 +223,10 @@ def main() -> None:
             started = time.perf_counter()
             make_network(root, args.employees, args.workbooks)
             print(f"  made in {time.perf_counter() - started:.0f} s", flush=True)
+        if args.fresh:  # a first issue again: the registry and what was made from it go
+            for name in ("cards.jsonl", "holders.jsonl", "cards.head", ".cards.lock"):
+                (root / "members" / name).unlink(missing_ok=True)
+            shutil.rmtree(root / "output", ignore_errors=True)
         key = root.parent / f"{root.name}-signing.key"  # outside the network: welfarectl refuses a key inside
         cache = root.parent / f"{root.name}-cache"
         shutil.rmtree(cache, ignore_errors=True)
@@ -223,10 +235,11 @@ def main() -> None:
         welfarectl = [sys.executable, "-m", "welfarectl", "-C", str(root)]
         if not key.exists():
             subprocess.run([*welfarectl, "keys", "init"], check=True, capture_output=True, env=env)
-        print(f"{'command':<10} {'wall':>9} {'CPU':>9} {'peak RSS':>10} {'peak total':>11}  exit", flush=True)
+        print(f"{'command':<10} {'wall':>9} {'CPU':>9} {'peak RSS':>10} {'peak PSS':>10} {'peak total':>11}  exit",
+              flush=True)
         for name in args.only.split(","):
-            seconds, cpu, rss, total, code, tail = run_measured([*welfarectl, *COMMANDS[name]], env)
-            print(f"{name:<10} {seconds:8.1f}s {cpu:8.1f}s {rss:8.0f}MB {total:9.0f}MB  {code}", flush=True)
+            seconds, cpu, rss, one, total, code, tail = run_measured([*welfarectl, *COMMANDS[name]], env)
+            print(f"{name:<10} {seconds:8.1f}s {cpu:8.1f}s {rss:8.0f}MB {one:8.0f}MB {total:9.0f}MB  {code}", flush=True)
             if code not in (0, 10):
                 print(tail, flush=True)
             else:

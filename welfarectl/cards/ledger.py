@@ -41,7 +41,7 @@ from .number import FIRST_SERIAL, format_card_number, is_card_number
 from .plainlines import decode_issued
 
 REGISTRY_FILE = "members/cards.jsonl"
-HEAD_FILE = "members/cards.head"  # its line count and last hash (`registry.py`)
+HEAD_FILE = "members/cards.head"  # its line count and last hash (read: `registryread.py`, written: `registry.py`)
 _SHA256 = re.compile("[0-9a-f]{64}")
 
 
@@ -96,7 +96,7 @@ class Registry:
         self.last_hash: str | None = None
         self.last_seq: int | None = 0  # None after a line whose seq could not be read
         self.last_serial = FIRST_SERIAL - 1
-        # Set by registry.read_registry: the file's identity when read (inode, size, modification
+        # Set by registryread.read_registry: the file's identity when read (inode, size, modification
         # time; None when there was no file), so a writer can tell it is still the file it read, and
         # the problems found reading it; and the identity of members/holders.jsonl.
         self.stamp: tuple[int, int, int] | None = None

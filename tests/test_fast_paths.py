@@ -11,6 +11,7 @@ import json
 import random
 import string
 
+import pytest
 from stdnum import damm
 from stdnum.it import codicefiscale
 
@@ -20,7 +21,7 @@ from welfarectl.cards.holders import Holders, new_holder
 from welfarectl.cards.ledger import Registry, read_lines
 from welfarectl.cards.ledgerblocks import read_blocks
 from welfarectl.cards.number import is_card_number, new_card_number
-from welfarectl.cards.plainlines import decode_issued, issued_line
+from welfarectl.cards.plainlines import decode_issued, issued_line, printed_line
 from welfarectl.network.members import explain_invalid_codice_fiscale
 
 _OMOCODIA = "0123456789LMNPQRSTUV"
@@ -87,6 +88,18 @@ def test_an_issued_line_written_without_the_encoder_is_the_encoders():
                   "expires": "2028-02-29", "replaces": None, "prev": prev}
         written = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         assert issued_line(seq, card, company, holder, "2026-11-26", "2028-02-29", prev) == written, company
+
+
+def test_a_printed_line_written_without_the_encoder_is_the_encoders():
+    rng = random.Random(6)
+    for size in [1, 2, 4095, 4096, 4097, 8192, 10_001, *(rng.randrange(1, 20_000) for _ in range(20))]:
+        cards = [new_card_number(rng.randrange(1_000_000, 9_999_999)) for _ in range(size)]
+        seq, prev = rng.randrange(1, 10**7), rng.choice([None, rng.randbytes(32).hex()])
+        fields = {"seq": seq, "event": "printed", "cards": cards, "date": "2026-11-26", "prev": prev}
+        written = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        assert b"".join(printed_line(seq, iter(cards), "2026-11-26", prev)) == written, size
+    with pytest.raises(ValueError):
+        b"".join(printed_line(1, [], "2026-11-26", None))
 
 
 def test_holder_records_are_written_as_the_encoder_writes_them_in_their_order():
@@ -251,3 +264,36 @@ def test_holder_records_read_a_block_at_a_time_read_as_a_line_at_a_time():
         assert line_by_line == by_blocks, data
         problems += bool(line_by_line[0])
     assert problems > 500
+
+
+def test_a_writer_copies_the_registry_in_blocks_as_it_would_line_by_line(tmp_path):
+    """`registry.bytes_of` (blocks of a megabyte, here of 1 to 6 bytes) gives what `lines_of` gives
+    joined: every line ending in LF, a CRLF split between two blocks included."""
+    from welfarectl.cards import registry as writer
+
+    class Read:  # a registry's source, read in blocks of random sizes
+        def __init__(self, path, rng):
+            self.handle, self.rng = open(path, "rb"), rng  # noqa: SIM115 (closed by the writer's `with`)
+
+        def seek(self, at):
+            self.handle.seek(at)
+
+        def read(self, _size):
+            return self.handle.read(self.rng.randrange(1, 7))
+
+        def __iter__(self):
+            return iter(self.handle)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *_):
+            self.handle.close()
+
+    rng = random.Random(7)
+    path = tmp_path / "cards.jsonl"
+    for _ in range(500):
+        path.write_bytes(bytes(rng.choice(b"ab\r\n") for _ in range(rng.randrange(0, 400))))
+        by_line, by_block = Registry(), Registry()
+        by_line.source, by_block.source = Read(path, rng), Read(path, rng)
+        assert b"".join(writer.bytes_of(by_block)) == b"".join(writer.lines_of(by_line))

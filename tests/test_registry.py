@@ -328,6 +328,8 @@ def test_a_print_run_is_noted_once_for_its_cards(net):
     registry.record_printed(net.root, [], TODAY)
     with pytest.raises(UnknownCard):
         registry.record_printed(net.root, [N3, new_card_number(1_234_567)], TODAY)
+    with pytest.raises(registry.InvalidCardNumber):
+        registry.record_printed(net.root, [N3, "1000 001"], TODAY)
     assert ledger_path(net).read_bytes() == before
     reg, problems = registry.read_registry(net.root)
     assert problems == [] and list(registryread.read_events(net.root))[-1].fields["cards"] == [N2, N1]

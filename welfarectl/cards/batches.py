@@ -144,7 +144,7 @@ def print_batches(plan: Plan, chosen: Sequence[Chosen], target: Path, size: int,
                 done = max(done, written[-1].end)
                 left_out = {number for number, *_ in held}
                 table = plan.network.registry.cards
-                noted = [number for row, _ in chosen[:done] if (number := table.number(row)) not in left_out]
+                noted = (number for row, _ in chosen[:done] if (number := table.number(row)) not in left_out)
                 network = plan.network
                 registry.record_printed(network.root, noted, network.as_of, network.registry)
             write_index(plan, target, written, status, len(chosen))

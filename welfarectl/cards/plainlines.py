@@ -1,4 +1,5 @@
-"""The registry's `issued` lines as its writer lays them out, read without the JSON decoder.
+"""The registry's `issued` lines as its writer lays them out, read without the JSON decoder; and
+the `issued` and `printed` lines a writer makes without the encoder.
 
 Nearly every line of a large registry is an `issued` line written by `ledger`'s writer:
 `json.dumps` with no spaces, the keys in their order, texts without escapes. Such a line is
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import islice
 
 # JSON texts with no escape and no control character (which the decoder refuses), as UTF-8 bytes
 _TEXT = rb'"([^"\\\x00-\x1f]*)"'
@@ -60,6 +63,22 @@ def issued_line(seq: int, card: str, company: str, holder: str, day: str, expire
     prev_text = "null" if prev is None else f'"{prev}"'
     return (f'{{"seq":{seq},"event":"issued","card":"{card}","company":{_json_text(company)},"holder":"{holder}",'
             f'"date":"{day}","expires":"{expires}","replaces":null,"prev":{prev_text}}}').encode()
+
+
+def printed_line(seq: int, cards: Iterable[str], day: str, prev: str | None) -> Iterator[bytes]:
+    """The `printed` line of a print run, as `json.dumps` writes it (no spaces, the keys in their
+    order), in pieces: the same bytes, for card numbers of 8 digits (one at least) and a day
+    YYYY-MM-DD, which have nothing to escape. A few thousand numbers a piece: a run of a million
+    cards is a line of 11 MB, never whole in memory nor a list of a million texts.
+    `tests/test_fast_paths.py` compares the two."""
+    numbers, separator = iter(cards), b'{"seq":%d,"event":"printed","cards":["' % seq
+    while chunk := list(islice(numbers, 4096)):
+        yield separator + '","'.join(chunk).encode("ascii")
+        separator = b'","'
+    if separator != b'","':
+        raise ValueError("a printed line names one card at least")
+    prev_text = "null" if prev is None else f'"{prev}"'
+    yield f'"],"date":"{day}","prev":{prev_text}}}'.encode()
 
 
 @lru_cache(maxsize=4096)

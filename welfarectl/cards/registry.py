@@ -18,6 +18,7 @@ import hashlib
 import itertools
 import json
 import tempfile
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from welfarectl.base.problems import Problem
 from .holders import HOLDERS_FILE
 from .ledger import HEAD_FILE, REASONS, REGISTRY_FILE, Card, Registry, RegistryError, feed_line
 from .number import explain_card_number, format_card_number, new_card_number, normalise_card_number
-from .plainlines import issued_line
+from .plainlines import issued_line, printed_line
 from .registrycache import RegistryCache
 from .registryread import file_stamp, read_registry
 
@@ -129,6 +130,28 @@ class Transaction:
         return holder
 
 
+    def printed(self, numbers: Iterable[str], day: date) -> None:
+        """The `printed` line of a run of these cards (each once, in the order first given; a
+        number never issued: UnknownCard), made as `append` would make it (`plainlines.printed_line`:
+        the same bytes) and applied as reading it applies it: each card marked printed, the chain
+        following the line before. Its cards are rows of the table, never a list of a million texts."""
+        reg = self.registry
+        seen, rows = bytearray(len(reg.cards)), array("i")  # 5 bytes a card, where a list of texts takes 65
+        for number in numbers:
+            row = reg.row(_parse_number(number))
+            if not seen[row]:
+                seen[row] = 1
+                rows.append(row)
+        seq, digest = (reg.last_seq or 0) + 1, hashlib.sha256()
+        for piece in printed_line(seq, map(reg.cards.number, rows), day.isoformat(), reg.last_hash):
+            digest.update(piece)
+            self.lines.write(piece)
+        self.lines.append(b"\n")
+        for row in rows:
+            reg.cards.mark_printed(row)
+        reg.last_hash, reg.lines, reg.last_seq = digest.hexdigest(), reg.lines + 1, seq
+
+
 @lru_cache(maxsize=16)
 def _day_forms(day: date) -> tuple[str, int]:
     """A day as a line writes it and as the card table keeps it (a run issues on one day)."""
@@ -144,8 +167,13 @@ class SpooledLines:
         self.count = 0
 
     def append(self, line: bytes) -> None:
+        """A line, or the end of one whose first pieces were `write`n."""
         self._file.write(line)
         self.count += 1
+
+    def write(self, piece: bytes) -> None:
+        """A piece of a line (a long one, made in pieces): `append` ends it."""
+        self._file.write(piece)
 
     def __bool__(self) -> bool:
         return self.count > 0
@@ -169,6 +197,22 @@ def lines_of(registry: Registry) -> Iterator[bytes]:
             yield raw[:-2] + b"\n" if raw.endswith(b"\r\n") else raw
 
 
+def bytes_of(registry: Registry) -> Iterator[bytes]:
+    """What `lines_of` gives, in blocks of a megabyte instead of lines, for a writer that copies
+    them: a print run's line is 11 MB at a million cards, and reading it as a line holds it twice."""
+    handle, registry.source = registry.source, None
+    if handle is None:
+        return
+    with handle:
+        handle.seek(0)
+        held = b""  # a CR at a block's end, which may begin a CRLF
+        while block := handle.read(1 << 20):
+            block = held + block
+            held = b"\r" if block.endswith(b"\r") else b""
+            yield block[:len(block) - len(held)].replace(b"\r\n", b"\n")
+        yield held
+
+
 @contextmanager
 def _transaction(network_dir: Path, read: Registry | None = None, *, dry_run: bool = False,
                  cache: RegistryCache | None = None) -> Iterator[Transaction]:
@@ -185,7 +229,7 @@ def _transaction(network_dir: Path, read: Registry | None = None, *, dry_run: bo
         tx = Transaction(sound(current))
         current.stamp = _SPENT  # its lines are being added to: never taken as the file again
         yield tx
-        written = write(network_dir, tx, lines_of(current))
+        written = write(network_dir, tx, bytes_of(current))
         if tx.lines and current.cache is not None:
             current.cache.written(tx.registry, written)
 
@@ -362,14 +406,14 @@ def replace_card(network, number: str) -> tuple[Card, Card]:
 
 def record_printed(network_dir: Path, numbers: Iterable[str], day: date, read: Registry | None = None) -> None:
     """Note a print run of these issued cards on `day` (one printed event; none for an empty run).
-    `read`: the registry the command read, used as it is if the file has not changed since."""
-    chosen = list(dict.fromkeys(_parse_number(number) for number in numbers))
-    if not chosen:
+    `read`: the registry the command read, used as it is if the file has not changed since.
+    `numbers` are taken as they come (a run of a million cards is never a million texts at once)."""
+    numbers = iter(numbers)
+    first = next(numbers, None)
+    if first is None:
         return
     with _transaction(network_dir, read) as tx:
-        for number in chosen:
-            tx.registry.card(number)
-        tx.append(event="printed", cards=chosen, date=day.isoformat())
+        tx.printed(itertools.chain([first], numbers), day)
 
 
 def _parse_number(text: str) -> str:

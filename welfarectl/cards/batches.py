@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from welfarectl.base.cores import available_cores, fork_context, leave_interrupts_to_the_parent
@@ -144,7 +145,7 @@ def print_batches(plan: Plan, chosen: Sequence[Chosen], target: Path, size: int,
                 done = max(done, written[-1].end)
                 left_out = {number for number, *_ in held}
                 table = plan.network.registry.cards
-                noted = (number for row, _ in chosen[:done] if (number := table.number(row)) not in left_out)
+                noted = (number for row in islice(chosen.rows, done) if (number := table.number(row)) not in left_out)
                 network = plan.network
                 registry.record_printed(network.root, noted, network.as_of, network.registry)
             write_index(plan, target, written, status, len(chosen))

@@ -35,6 +35,7 @@ from itertools import islice
 from pathlib import Path
 
 from welfarectl.base.cores import available_cores, fork_context, leave_interrupts_to_the_parent
+from welfarectl.base.memory import give_back_freed_memory
 from welfarectl.base.output import write_files_atomic
 
 from . import registry
@@ -135,6 +136,7 @@ def print_batches(plan: Plan, chosen: Sequence[Chosen], target: Path, size: int,
                     written.append(_write_batch(plan, part, target, len(written) + 1, width, printed, end))
                     printed += len(part.cards)
                     write_index(plan, target, written, "in progress", len(chosen))
+                    give_back_freed_memory()  # the batch's PDF, received and written: its pages go back
                 done = end
                 report(Progress(end, len(chosen), len(written), len(bounds)))
         status = "complete"

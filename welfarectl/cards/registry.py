@@ -33,8 +33,8 @@ from .holders import HOLDERS_FILE
 from .ledger import HEAD_FILE, REASONS, REGISTRY_FILE, Card, Registry, RegistryError, feed_line
 from .number import explain_card_number, format_card_number, new_card_number, normalise_card_number
 from .plainlines import issued_line, printed_line
-from .registrycache import RegistryCache
-from .registryread import file_stamp, read_registry
+from .registrycache import RegistryCache, file_stamp
+from .registryread import read_registry
 
 LOCK_FILE = "members/.cards.lock"
 DEFAULT_VALIDITY_MONTHS = 24

@@ -144,21 +144,30 @@ class RegistryCache:
         self.folder.keep_only(set())
 
 
+def registry_stamp(handle: BinaryIO) -> tuple[int, int, int]:
+    """The open file's identity (inode, size, modification time), as `Registry.stamp` records it:
+    a writer replaces the registry's files whole, so a file with the same identity is unchanged."""
+    status = os.fstat(handle.fileno())
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def file_stamp(path: Path) -> Stamp:
+    """The identity of the file at `path` (`registry_stamp`); None when it cannot be looked at."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
 def _hashed(handle: BinaryIO) -> tuple[Stamp, str]:
     """The open file's stamp and the SHA-256 of its bytes."""
-    status = os.fstat(handle.fileno())
-    return (status.st_ino, status.st_size, status.st_mtime_ns), hashlib.file_digest(handle, "sha256").hexdigest()
+    return registry_stamp(handle), hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _stamps(network_dir: Path) -> tuple[Stamp, Stamp, Stamp]:
-    found: list[Stamp] = []
-    for name in FILES:
-        try:
-            status = os.stat(network_dir / name)
-            found.append((status.st_ino, status.st_size, status.st_mtime_ns))
-        except FileNotFoundError:
-            found.append(None)
-    return (found[0], found[1], found[2])
+    registry, holders, head = (file_stamp(network_dir / name) for name in FILES)
+    return registry, holders, head
 
 
 def _state(registry: Registry) -> list:

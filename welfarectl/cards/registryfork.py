@@ -31,8 +31,8 @@ from pathlib import Path
 from welfarectl.base.problems import Problem
 
 from .ledger import REGISTRY_FILE, Registry
-from .registrycache import RegistryCache
-from .registryread import read_registry, registry_stamp
+from .registrycache import RegistryCache, registry_stamp
+from .registryread import read_registry
 
 FORK_FROM = 16 << 20  # bytes of registry: about 60,000 cards, a second or two of reading
 _NO_FILE = (-1, -1, -1)  # a stamp no file has: the writer reads the file again

@@ -7,10 +7,8 @@ checked against `members/cards.head` and with its holders from `members/holders.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from welfarectl.base.problems import Location, Problem, os_reason, problem
 
@@ -19,7 +17,7 @@ from .holderfile import read_holders
 from .holders import HOLDERS_FILE
 from .ledger import HEAD_FILE, REGISTRY_FILE, Event, Registry, each_event
 from .ledgerblocks import read_blocks
-from .registrycache import RegistryCache
+from .registrycache import RegistryCache, file_stamp, registry_stamp
 
 
 def read_registry(network_dir: Path, cache: RegistryCache | None = None) -> tuple[Registry, list[Problem]]:
@@ -66,7 +64,7 @@ def _read_registry(network_dir: Path) -> tuple[Registry, list[Problem]]:
         registry.problems = [problem("file-unreadable", Location(REGISTRY_FILE), **os_reason(exc))]
         return registry, registry.problems
     try:
-        stamp = _stamp(os.fstat(handle.fileno()))
+        stamp = registry_stamp(handle)
         registry = Registry(holders, holders_stamp, expected=stamp[1] // 250)  # about 250 bytes a card
         problems = read_blocks(registry, line_blocks(handle), None if head is None else note)
     except FileNotFoundError:
@@ -89,23 +87,6 @@ def read_events(network_dir: Path) -> Iterator[Event]:
     """The events of the network's registry, a line at a time: for a registry read without problems."""
     with open(network_dir / REGISTRY_FILE, "rb") as handle:
         yield from each_event(handle)
-
-
-def registry_stamp(handle: BinaryIO) -> tuple[int, int, int]:
-    """The open file's identity, as `Registry.stamp` records it."""
-    return _stamp(os.fstat(handle.fileno()))
-
-
-def _stamp(status: os.stat_result) -> tuple[int, int, int]:
-    return (status.st_ino, status.st_size, status.st_mtime_ns)
-
-
-def file_stamp(path: Path) -> tuple[int, int, int] | None:
-    """The identity of the file at `path` (`registry_stamp`); None when it cannot be looked at."""
-    try:
-        return _stamp(os.stat(path))
-    except OSError:
-        return None
 
 
 def _read_head(network_dir: Path) -> tuple[tuple[int, str] | None, list[Problem]]:
